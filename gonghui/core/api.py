@@ -1,0 +1,146 @@
+"""What every API router shares: authentication, the one error shape, the one page shape.
+
+Errors: ``{"error": {"code": "...", "message": "中文说明", "fields": {"field": ["..."]}}}``.
+Lists: ``?page=&page_size=`` (at most 500) answering ``{"items": [...], "count": n}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PaginationBase
+from ninja.security import APIKeyCookie, HttpBearer
+
+from gonghui.core.errors import Conflict, ScopeViolation
+
+MAX_PAGE_SIZE = 500
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` for integrations; only the token's hash is stored."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from gonghui.accounts.models import ApiToken
+
+        now = timezone.now()
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if row is None or (row.expires_at and row.expires_at <= now):
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        request.user = row.user
+        return row.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session, with Django's CSRF check on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _validation_fields(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
+    return {}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Map every exception the services raise onto the one JSON error shape."""
+
+    def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(ValidationError)
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields = _validation_fields(exc)
+        message = "；".join(m for ms in fields.values() for m in ms) if fields else "；".join(exc.messages)
+        code = getattr(exc, "code", None) or "invalid"
+        return respond(request, 400, error_body(code, message, fields))
+
+    @api.exception_handler(NinjaValidationError)
+    def on_schema(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        fields: dict[str, list[str]] = {}
+        for item in exc.errors:
+            loc = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path", "payload")]
+            fields.setdefault(".".join(loc) or "request", []).append(item.get("msg", ""))
+        names = "、".join(fields)
+        return respond(
+            request, 422,
+            error_body("invalid", _("请求参数不正确：%(fields)s") % {"fields": names}, fields),
+        )
+
+    @api.exception_handler(Http404)
+    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, error_body("not_found", _("记录不存在或不在您的管辖范围内。")))
+
+    @api.exception_handler(ScopeViolation)
+    def on_scope(request: HttpRequest, exc: ScopeViolation) -> HttpResponse:
+        return respond(request, 404, error_body("not_found", exc.message))
+
+    @api.exception_handler(PermissionDenied)
+    def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, error_body("forbidden", str(exc) or _("您没有执行此操作的权限。")))
+
+    @api.exception_handler(Conflict)
+    def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        return respond(request, 409, error_body(exc.code, exc.message))
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return respond(request, 401, error_body("unauthorized", _("请先登录或提供有效的 API 令牌。")))
+
+    @api.exception_handler(HttpError)
+    def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return respond(request, exc.status_code, error_body("error", str(exc)))
+
+
+class PagePagination(PaginationBase):
+    """``?page=1&page_size=50`` (page_size at most 500) → ``{"items": [...], "count": n}``."""
+
+    class Input(Schema):
+        page: int = 1
+        page_size: int = 50
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> dict[str, Any]:
+        if pagination.page < 1:
+            raise ValidationError({"page": [_("页码从1开始。")]})
+        if not 1 <= pagination.page_size <= MAX_PAGE_SIZE:
+            raise ValidationError(
+                {"page_size": [_("每页条数应在1到%(max)d之间。") % {"max": MAX_PAGE_SIZE}]}
+            )
+        offset = (pagination.page - 1) * pagination.page_size
+        return {
+            "items": list(queryset[offset : offset + pagination.page_size]),
+            "count": queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset),
+        }

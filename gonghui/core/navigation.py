@@ -1,0 +1,38 @@
+"""The console's navigation: each entry shows only to users holding its capability.
+
+An app adds its pages by appending a ``NavItem`` here (see docs/developers.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Promise
+    url_name: str
+    capability: str
+    icon: str = "circle"
+
+
+CONSOLE_NAV: list[NavItem] = [
+    NavItem(_("工会组织"), "orgs:org_list", "org.view", "diagram-3"),
+    NavItem(_("用人单位"), "orgs:employer_list", "employer.view", "building"),
+    NavItem(_("工作人员"), "accounts:staff_list", "staff.manage", "people"),
+    NavItem(_("审计记录"), "core:audit_list", "audit.view", "journal-text"),
+]
+
+
+@dataclass(frozen=True)
+class H5Item:
+    label: Promise
+    url_name: str
+    icon: str = "circle"
+
+
+# The workers' services on the phone home page (/m/); each app appends its own.
+H5_NAV: list[H5Item] = []

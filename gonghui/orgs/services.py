@@ -1,0 +1,211 @@
+"""Writes of the organisation tree and the employers. Each opens its transaction, checks the
+rule, writes the audit record and re-checks that the result is still inside the actor's scope."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils.translation import gettext as _
+
+from gonghui.accounts.scoping import actor_can
+from gonghui.core import audit
+from gonghui.core.counters import next_number
+from gonghui.core.errors import ScopeViolation
+from gonghui.core.models import ChangeRecord, Division
+from gonghui.core.validators import normalise_uscc
+from gonghui.orgs.choices import FEDERATION_KINDS, OrgKind, OrgStatus
+from gonghui.orgs.models import Employer, Organisation, path_segment
+from gonghui.orgs.rules import allowed_child_kinds, check_union_credit_code
+from gonghui.orgs.selectors import local_federation
+
+ORG_FIELDS = (
+    "name", "short_name", "kind", "division", "credit_code", "chair_name", "contact_name",
+    "contact_phone", "address", "founded_on", "status",
+)
+EMPLOYER_FIELDS = (
+    "name", "credit_code", "division", "address", "industry", "size", "ownership",
+    "employee_count", "platform_kind", "union",
+)
+
+
+def _require(actor: Any, capability: str, path: str) -> None:
+    """Refuse a write outside the actor's scope; raised inside the transaction, it rolls back."""
+    if not actor_can(actor, capability, path):
+        raise ScopeViolation(_("该记录不在您的管辖范围内，操作未执行。"))
+
+
+def _clean_credit_code(value: str | None, *, field: str = "credit_code") -> str | None:
+    if not value:
+        return None
+    try:
+        return normalise_uscc(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
+def _check_org(data: dict[str, Any], parent: Organisation | None) -> None:
+    kind = data["kind"]
+    if parent is None and kind != OrgKind.REGION_FEDERATION:
+        raise ValidationError({"parent": _("只有省（自治区）总工会可以没有上级工会。")})
+    if parent is not None and kind not in allowed_child_kinds(parent.kind):
+        raise ValidationError(
+            {"kind": _("“%(parent)s”下不能设立这一类型的工会。") % {"parent": parent.name}}
+        )
+    if data.get("credit_code"):
+        message = check_union_credit_code(data["credit_code"], kind)
+        if message:
+            raise ValidationError({"credit_code": message})
+    founded = data.get("founded_on")
+    if founded and founded > datetime.date.today():
+        raise ValidationError({"founded_on": _("成立日期不能晚于今天。")})
+    code = data.get("credit_code")
+    if code and Organisation.objects.filter(credit_code=code).exclude(pk=data.get("pk")).exists():
+        raise ValidationError({"credit_code": _("该统一社会信用代码已被其他工会使用。")})
+
+
+def _new_code(division: Division) -> str:
+    return f"{division.code}{next_number(f'org:{division.code}'):05d}"
+
+
+@transaction.atomic
+def organisation_create(*, actor: Any, parent: Organisation | None, **data: Any) -> Organisation:
+    """Create a union under ``parent`` (rule: kinds nest as ``rules.allowed_child_kinds``)."""
+    if parent is None:
+        if not actor.is_superuser:
+            raise ScopeViolation(_("只有平台管理员可以新建顶级工会。"))
+    else:
+        _require(actor, "org.manage", parent.path)
+    data["credit_code"] = _clean_credit_code(data.get("credit_code"))
+    _check_org(data, parent)
+    org = Organisation(parent=parent, code=_new_code(data["division"]), **data)
+    org.path = f"tmp-{org.code}"
+    org.depth = parent.depth + 1 if parent else 0
+    org.save()
+    org.path = (parent.path if parent else "") + path_segment(org.pk)
+    org.save(update_fields=["path"])
+    audit.record(
+        actor=actor, action=ChangeRecord.Action.CREATE, verb="organisation_create", obj=org,
+        after=audit.snapshot(org), organisation_path=org.path,
+    )
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, actor: Any, organisation: Organisation, **data: Any) -> Organisation:
+    """Edit an organisation's own facts (its place in the tree changes only by a move)."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _require(actor, "org.manage", org.path)
+    before = audit.snapshot(org)
+    if "credit_code" in data:
+        data["credit_code"] = _clean_credit_code(data["credit_code"])
+    merged = {field: getattr(org, field) for field in ORG_FIELDS} | data | {"pk": org.pk}
+    _check_org(merged, org.parent)
+    for field, value in data.items():
+        setattr(org, field, value)
+    org.save()
+    old, new = audit.changed_fields(before, audit.snapshot(org))
+    if new:
+        audit.record(
+            actor=actor, action=ChangeRecord.Action.UPDATE, verb="organisation_update", obj=org,
+            before=old, after=new, organisation_path=org.path,
+        )
+    return org
+
+
+@transaction.atomic
+def organisation_move(
+    *, actor: Any, organisation: Organisation, new_parent: Organisation
+) -> Organisation:
+    """Move a whole subtree under ``new_parent``: one UPDATE rewrites every descendant's path.
+
+    The actor must manage both the subtree and the new parent; a union cannot move under itself.
+    """
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    new_parent = Organisation.objects.get(pk=new_parent.pk)
+    _require(actor, "org.manage", org.path)
+    _require(actor, "org.manage", new_parent.path)
+    if org.parent_id is None:
+        raise ValidationError({"parent": _("顶级工会不能迁移。")})
+    if new_parent.path.startswith(org.path):
+        raise ValidationError({"parent": _("不能把工会迁移到它自己或它的下级工会之下。")})
+    if org.kind not in allowed_child_kinds(new_parent.kind):
+        raise ValidationError(
+            {"parent": _("“%(parent)s”下不能设立这一类型的工会。") % {"parent": new_parent.name}}
+        )
+    old_path, old_parent = org.path, org.parent
+    new_path = new_parent.path + path_segment(org.pk)
+    depth_change = new_parent.depth + 1 - org.depth
+    Organisation.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
+        depth=F("depth") + depth_change,
+    )
+    Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
+    org.refresh_from_db()
+    audit.record(
+        actor=actor, action=ChangeRecord.Action.UPDATE, verb="organisation_move", obj=org,
+        before={"parent": old_parent.pk if old_parent else None, "path": old_path},
+        after={"parent": new_parent.pk, "path": org.path}, organisation_path=org.path,
+    )
+    return org
+
+
+def _responsible_org(employer_union: Organisation | None, division: Division) -> Organisation:
+    if employer_union is not None and employer_union.status == OrgStatus.ACTIVE:
+        return employer_union
+    federation = local_federation(division)
+    if federation is None:
+        raise ValidationError({"division": _("该区划还没有县级总工会，无法确定属地工会。")})
+    return federation
+
+
+def _check_employer(data: dict[str, Any]) -> None:
+    code = data.get("credit_code")
+    if code and Employer.objects.filter(credit_code=code).exclude(pk=data.get("pk")).exists():
+        raise ValidationError({"credit_code": _("该统一社会信用代码已登记为其他单位。")})
+    union = data.get("union")
+    if union is not None and union.kind in FEDERATION_KINDS:
+        raise ValidationError({"union": _("所属工会应是基层、联合或行业工会，而不是总工会。")})
+
+
+@transaction.atomic
+def employer_create(*, actor: Any, **data: Any) -> Employer:
+    """Register an employer; responsibility goes to its union or, without one, 属地 federation."""
+    data["credit_code"] = _clean_credit_code(data.get("credit_code"))
+    _check_employer(data)
+    employer = Employer(**data)
+    employer.organisation = _responsible_org(employer.union, employer.division)
+    _require(actor, "employer.manage", employer.organisation.path)
+    employer.save()
+    audit.record(
+        actor=actor, action=ChangeRecord.Action.CREATE, verb="employer_create", obj=employer,
+        after=audit.snapshot(employer), organisation_path=employer.organisation.path,
+    )
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, actor: Any, employer: Employer, **data: Any) -> Employer:
+    """Edit an employer; the result must stay inside the actor's scope or nothing is saved."""
+    row = Employer.objects.select_for_update().select_related("organisation").get(pk=employer.pk)
+    _require(actor, "employer.manage", row.organisation.path)
+    before = audit.snapshot(row)
+    if "credit_code" in data:
+        data["credit_code"] = _clean_credit_code(data["credit_code"])
+    _check_employer({field: getattr(row, field) for field in EMPLOYER_FIELDS} | data | {"pk": row.pk})
+    for field, value in data.items():
+        setattr(row, field, value)
+    row.organisation = _responsible_org(row.union, row.division)
+    _require(actor, "employer.manage", row.organisation.path)
+    row.save()
+    old, new = audit.changed_fields(before, audit.snapshot(row))
+    if new:
+        audit.record(
+            actor=actor, action=ChangeRecord.Action.UPDATE, verb="employer_update", obj=row,
+            before=old, after=new, organisation_path=row.organisation.path,
+        )
+    return row
