@@ -6,6 +6,7 @@ from ninja.renderers import JSONRenderer
 from gonghui.core.api import SessionAuth, TokenAuth, install_error_handlers
 from gonghui.orgs.api import router as orgs_router
 
+
 class UnicodeJSONRenderer(JSONRenderer):
     """Chinese text stays readable in responses instead of unicode escapes."""
 

@@ -38,8 +38,9 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("角色"), choices=ROLE_CHOICES,
-                             widget=forms.Select(attrs={"class": "form-select"}))
+    role = forms.ChoiceField(
+        label=_("角色"), choices=ROLE_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,12 +51,17 @@ class RoleForm(forms.Form):
 
 class StaffCreateForm(RoleForm):
     username = forms.RegexField(
-        label=_("用户名"), regex=r"^[A-Za-z0-9_.-]{3,30}$",
+        label=_("用户名"),
+        regex=r"^[A-Za-z0-9_.-]{3,30}$",
         error_messages={"invalid": _("用户名为3到30位字母、数字或 _ . -。")},
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    full_name = forms.CharField(label=_("姓名"), max_length=50,
-                                widget=forms.TextInput(attrs={"class": "form-control"}))
-    password = forms.CharField(label=_("初始密码"), strip=False,
-                               widget=forms.PasswordInput(attrs={"class": "form-control"}))
+    full_name = forms.CharField(
+        label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    password = forms.CharField(
+        label=_("初始密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "form-control"}),
+    )
     field_order = ["username", "full_name", "password", "role", "organisation"]

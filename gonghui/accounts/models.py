@@ -35,12 +35,18 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("角色"), max_length=32, choices=ROLE_CHOICES)
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("所在组织"), on_delete=models.PROTECT,
+        "orgs.Organisation",
+        verbose_name=_("所在组织"),
+        on_delete=models.PROTECT,
         related_name="role_assignments",
     )
     created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        User, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("授权人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

@@ -31,11 +31,17 @@ def seed(world: Any) -> str:
     # One hash for every demo account: hashing is deliberately slow, and these share a password.
     password = make_password(DEMO_PASSWORD)
     admin = User.objects.create(
-        username="admin", full_name="平台管理员", is_staff=True, is_superuser=True, password=password
+        username="admin",
+        full_name="平台管理员",
+        is_staff=True,
+        is_superuser=True,
+        password=password,
     )
     for username, full_name, role, where in DEMO_ACCOUNTS:
         user = User.objects.create(username=username, full_name=full_name, password=password)
         if role and where:
             organisation = Organisation.objects.get(kind=where[0], division_id=where[1])
-            RoleAssignment.objects.create(user=user, role=role, organisation=organisation, created_by=admin)
+            RoleAssignment.objects.create(
+                user=user, role=role, organisation=organisation, created_by=admin
+            )
     return f"{len(DEMO_ACCOUNTS) + 1} accounts (password {DEMO_PASSWORD})"

@@ -28,14 +28,22 @@ def _check_role_grantable(actor: Any, role: str, organisation: Any) -> None:
     """An actor may grant a role only with capabilities they hold themselves on that node."""
     if role not in ROLES:
         raise ValidationError({"role": _("未知的角色。")})
-    missing = [cap for cap in ROLES[role].capabilities if not actor_can(actor, cap, organisation.path)]
+    missing = [
+        cap for cap in ROLES[role].capabilities if not actor_can(actor, cap, organisation.path)
+    ]
     if missing:
         raise ValidationError({"role": _("您不能授予超出自身权限的角色。")})
 
 
 @transaction.atomic
 def staff_create(
-    *, actor: Any, username: str, full_name: str, password: str, role: str, organisation: Any,
+    *,
+    actor: Any,
+    username: str,
+    full_name: str,
+    password: str,
+    role: str,
+    organisation: Any,
     email: str = "",
 ) -> User:
     """Create a staff account with its first role, inside the actor's own subtree only."""
@@ -51,8 +59,12 @@ def staff_create(
     user.set_password(password)
     user.save()
     audit.record(
-        actor=actor, action=ChangeRecord.Action.CREATE, verb="staff_create", obj=user,
-        after={"username": username, "full_name": full_name}, organisation_path=organisation.path,
+        actor=actor,
+        action=ChangeRecord.Action.CREATE,
+        verb="staff_create",
+        obj=user,
+        after={"username": username, "full_name": full_name},
+        organisation_path=organisation.path,
     )
     role_assign(actor=actor, user=user, role=role, organisation=organisation)
     return user
@@ -68,7 +80,10 @@ def role_assign(*, actor: Any, user: User, role: str, organisation: Any) -> Role
     )
     if created:
         audit.record(
-            actor=actor, action=ChangeRecord.Action.CREATE, verb="role_assign", obj=assignment,
+            actor=actor,
+            action=ChangeRecord.Action.CREATE,
+            verb="role_assign",
+            obj=assignment,
             after={"user": user.username, "role": role, "organisation": organisation.code},
             organisation_path=organisation.path,
         )
@@ -81,9 +96,15 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
     """Withdraw one role assignment; the user keeps any others."""
     _require_staff_manager(actor, assignment.organisation)
     audit.record(
-        actor=actor, action=ChangeRecord.Action.DELETE, verb="role_revoke", obj=assignment,
-        before={"user": assignment.user.username, "role": assignment.role,
-                "organisation": assignment.organisation.code},
+        actor=actor,
+        action=ChangeRecord.Action.DELETE,
+        verb="role_revoke",
+        obj=assignment,
+        before={
+            "user": assignment.user.username,
+            "role": assignment.role,
+            "organisation": assignment.organisation.code,
+        },
         organisation_path=assignment.organisation.path,
     )
     assignment.delete()
@@ -99,9 +120,16 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     if actor.pk != user.pk and not actor.is_superuser:
         raise PermissionDenied(_("只能为自己的账号创建令牌。"))
     token = "gh_" + secrets.token_urlsafe(32)
-    row = ApiToken.objects.create(user=user, name=name, prefix=token[:10], key_hash=hash_token(token))
-    audit.record(actor=actor, action=ChangeRecord.Action.CREATE, verb="api_token_create", obj=row,
-                 after={"user": user.username, "name": name, "prefix": row.prefix})
+    row = ApiToken.objects.create(
+        user=user, name=name, prefix=token[:10], key_hash=hash_token(token)
+    )
+    audit.record(
+        actor=actor,
+        action=ChangeRecord.Action.CREATE,
+        verb="api_token_create",
+        obj=row,
+        after={"user": user.username, "name": name, "prefix": row.prefix},
+    )
     return row, token
 
 
@@ -114,7 +142,11 @@ def pii_reveal(*, actor: Any, obj: models.Model, field: str, organisation_path: 
     if not actor_can(actor, "pii.reveal", organisation_path):
         raise PermissionDenied(_("您没有查看明文的权限。"))
     audit.record(
-        actor=actor, action=ChangeRecord.Action.REVEAL, verb=f"reveal:{field}", obj=obj,
-        after={"field": field}, organisation_path=organisation_path,
+        actor=actor,
+        action=ChangeRecord.Action.REVEAL,
+        verb=f"reveal:{field}",
+        obj=obj,
+        after={"field": field},
+        organisation_path=organisation_path,
     )
     return str(getattr(obj, field) or "")

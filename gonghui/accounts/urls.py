@@ -10,5 +10,9 @@ urlpatterns = [
     path("console/staff/", views.staff_list, name="staff_list"),
     path("console/staff/new/", views.staff_create, name="staff_create"),
     path("console/staff/<int:pk>/", views.staff_detail, name="staff_detail"),
-    path("console/staff/<int:pk>/roles/<int:assignment_pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path(
+        "console/staff/<int:pk>/roles/<int:assignment_pk>/revoke/",
+        views.role_revoke,
+        name="role_revoke",
+    ),
 ]

@@ -40,7 +40,9 @@ def _manageable_organisations(request: HttpRequest):
 @require_capability("staff.manage")
 def staff_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.staff_list(actor=request.user, q=q), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.staff_list(actor=request.user, q=q), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "accounts/staff_list.html", {"page_obj": page, "q": q})
 
 
@@ -72,7 +74,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:staff_detail", pk=user.pk)
     assignments = selectors.assignments_of(actor=request.user, user=user)
     return render(
-        request, "accounts/staff_detail.html",
+        request,
+        "accounts/staff_detail.html",
         {"staff": user, "assignments": assignments, "form": form, "roles": ROLES},
     )
 
@@ -84,9 +87,9 @@ def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
         RoleAssignment.objects.visible_to(request.user, "staff.manage").select_related(
             "organisation", "user"
         ),
-        pk=assignment_pk, user_id=pk,
+        pk=assignment_pk,
+        user_id=pk,
     )
     services.role_revoke(actor=request.user, assignment=assignment)
     messages.success(request, _("已撤销角色。"))
     return redirect("accounts:staff_detail", pk=pk)
-

@@ -59,13 +59,18 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
 def _validation_fields(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
+        return {
+            field: [str(m) for e in errors for m in e.messages]
+            for field, errors in error.error_dict.items()
+        }
     return {}
 
 
@@ -78,7 +83,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields = _validation_fields(exc)
-        message = "；".join(m for ms in fields.values() for m in ms) if fields else "；".join(exc.messages)
+        message = (
+            "；".join(m for ms in fields.values() for m in ms)
+            if fields
+            else "；".join(exc.messages)
+        )
         code = getattr(exc, "code", None) or "invalid"
         return respond(request, 400, error_body(code, message, fields))
 
@@ -86,11 +95,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_schema(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for item in exc.errors:
-            loc = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path", "payload")]
+            loc = [
+                str(part)
+                for part in item.get("loc", [])
+                if part not in ("body", "query", "path", "payload")
+            ]
             fields.setdefault(".".join(loc) or "request", []).append(item.get("msg", ""))
         names = "、".join(fields)
         return respond(
-            request, 422,
+            request,
+            422,
             error_body("invalid", _("请求参数不正确：%(fields)s") % {"fields": names}, fields),
         )
 
@@ -104,7 +118,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return respond(request, 403, error_body("forbidden", str(exc) or _("您没有执行此操作的权限。")))
+        return respond(
+            request, 403, error_body("forbidden", str(exc) or _("您没有执行此操作的权限。"))
+        )
 
     @api.exception_handler(Conflict)
     def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
@@ -112,7 +128,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return respond(request, 401, error_body("unauthorized", _("请先登录或提供有效的 API 令牌。")))
+        return respond(
+            request, 401, error_body("unauthorized", _("请先登录或提供有效的 API 令牌。"))
+        )
 
     @api.exception_handler(HttpError)
     def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -142,5 +160,7 @@ class PagePagination(PaginationBase):
         offset = (pagination.page - 1) * pagination.page_size
         return {
             "items": list(queryset[offset : offset + pagination.page_size]),
-            "count": queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset),
+            "count": queryset.count()
+            if hasattr(queryset, "count") and not isinstance(queryset, list)
+            else len(queryset),
         }

@@ -53,7 +53,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def snapshot(obj: models.Model, fields: list[str] | None = None, *, masked: frozenset[str] = frozenset()) -> dict[str, Any]:
+def snapshot(
+    obj: models.Model, fields: list[str] | None = None, *, masked: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """The concrete field values of ``obj`` as JSON-friendly data, for before/after records.
 
     Personal-data fields named in ``masked`` are written as "***" so the audit trail itself
@@ -99,7 +101,9 @@ def record(
     )
 
 
-def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def changed_fields(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Keep only the keys whose values differ, so an update record shows what changed."""
     keys = [key for key in after if before.get(key) != after.get(key)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

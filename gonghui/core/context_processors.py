@@ -35,6 +35,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "icon": item.icon,
-                      "active": request.path.startswith(url)})
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "active": request.path.startswith(url),
+            }
+        )
     return {"console_nav": items, "h5_services": _h5_services()}

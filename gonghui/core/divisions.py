@@ -36,7 +36,10 @@ def parse_divisions(text: str) -> list[dict[str, str]]:
         elif level not in LEVELS:
             errors.append(_("第%(row)d行：级别应为 province、city 或 county。") % {"row": number})
         elif parent and parent not in codes:
-            errors.append(_("第%(row)d行：上级区划 %(parent)s 须在本行之前出现。") % {"row": number, "parent": parent})
+            errors.append(
+                _("第%(row)d行：上级区划 %(parent)s 须在本行之前出现。")
+                % {"row": number, "parent": parent}
+            )
         else:
             codes.add(code)
             rows.append({"code": code, "name": name, "level": level, "parent": parent})
@@ -52,6 +55,10 @@ def load_divisions(division_model: Any, text: str) -> int:
         for row in rows:
             division_model.objects.update_or_create(
                 code=row["code"],
-                defaults={"name": row["name"], "level": row["level"], "parent_id": row["parent"] or None},
+                defaults={
+                    "name": row["name"],
+                    "level": row["level"],
+                    "parent_id": row["parent"] or None,
+                },
             )
     return len(rows)

@@ -43,7 +43,11 @@ class Division(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("级别"), max_length=16, choices=DivisionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -100,8 +104,12 @@ class ChangeRecord(models.Model):
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=32, blank=True, db_index=True)
@@ -122,7 +130,9 @@ class ChangeRecord(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        )
 
 
 class Counter(models.Model):

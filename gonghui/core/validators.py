@@ -118,9 +118,7 @@ def parse_resident_id(raw: object, *, today: datetime.date | None = None) -> Res
     if birth > (today or datetime.date.today()) or birth.year < 1900:
         raise ValidationError(_("身份证号中的出生日期不合理。"), code="id_birthdate")
     if number[:6] not in known_division_codes():
-        raise ValidationError(
-            _("身份证号前6位不是有效的行政区划代码。"), code="id_division"
-        )
+        raise ValidationError(_("身份证号前6位不是有效的行政区划代码。"), code="id_division")
     return ResidentId(number, birth, "M" if int(number[16]) % 2 else "F", number[:6])
 
 
@@ -137,7 +135,9 @@ _USCC_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}", 
 
 
 def uscc_check_character(first17: str) -> str:
-    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS))
+    total = sum(
+        _USCC_VALUE[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS, strict=True)
+    )
     return _USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -169,7 +169,5 @@ def normalise_phone(raw: object) -> str:
     elif len(phone) == 13 and phone.startswith("86"):
         phone = phone[2:]
     if not _PHONE_SHAPE.fullmatch(phone):
-        raise ValidationError(
-            _("手机号应为11位中国大陆手机号码，以1开头。"), code="phone_format"
-        )
+        raise ValidationError(_("手机号应为11位中国大陆手机号码，以1开头。"), code="phone_format")
     return phone

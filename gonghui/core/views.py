@@ -75,7 +75,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     condition = scope_filter(request.user, "audit.view", "organisation_path")
     if condition is not None:
         qs = qs.filter(condition)
-    filters = {key: request.GET.get(key, "").strip() for key in ("actor", "action", "object_type", "object_id")}
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("actor", "action", "object_type", "object_id")
+    }
     if filters["actor"]:
         qs = qs.filter(actor_name=filters["actor"])
     if filters["action"]:
@@ -86,6 +89,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(object_id=filters["object_id"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
-        request, "core/audit_list.html",
+        request,
+        "core/audit_list.html",
         {"page_obj": page, "filters": filters, "actions": ChangeRecord.Action.choices},
     )

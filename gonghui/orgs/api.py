@@ -51,7 +51,11 @@ class OrganisationOut(Schema):
 @router.get("/", response=list[OrganisationOut], summary="工会组织列表")
 @paginate(PagePagination)
 def org_list(
-    request: HttpRequest, q: str = "", kind: str = "", status: str = "", division: str = "",
+    request: HttpRequest,
+    q: str = "",
+    kind: str = "",
+    status: str = "",
+    division: str = "",
     within: str = "",
 ):
     """Organisations in the caller's scope; ``within`` limits to the subtree of a code."""

@@ -27,8 +27,17 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "short_name", "kind", "division", "credit_code", "chair_name",
-            "contact_name", "contact_phone", "address", "founded_on", "status",
+            "name",
+            "short_name",
+            "kind",
+            "division",
+            "credit_code",
+            "chair_name",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "founded_on",
+            "status",
         ]
         widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
 
@@ -45,15 +54,25 @@ class OrganisationForm(forms.ModelForm):
 class MoveForm(forms.Form):
     def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"] = OrganisationChoiceField(queryset=targets, label=_("新的上级工会"))
+        self.fields["new_parent"] = OrganisationChoiceField(
+            queryset=targets, label=_("新的上级工会")
+        )
 
 
 class EmployerForm(forms.ModelForm):
     class Meta:
         model = Employer
         fields = [
-            "name", "credit_code", "division", "address", "industry", "size", "ownership",
-            "employee_count", "platform_kind", "union",
+            "name",
+            "credit_code",
+            "division",
+            "address",
+            "industry",
+            "size",
+            "ownership",
+            "employee_count",
+            "platform_kind",
+            "union",
         ]
 
     def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:

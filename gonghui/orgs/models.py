@@ -39,7 +39,11 @@ class Organisation(TimeStampedModel):
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=OrgKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级工会"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级工会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(_("路径"), max_length=255, unique=True)
@@ -105,11 +109,17 @@ class Employer(TimeStampedModel):
         _("平台类型"), max_length=16, choices=PlatformKind.choices, blank=True, default=""
     )
     union = models.ForeignKey(
-        Organisation, verbose_name=_("所属工会"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="covered_employers",
+        Organisation,
+        verbose_name=_("所属工会"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="covered_employers",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("负责工会"), on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("负责工会"),
+        on_delete=models.PROTECT,
         related_name="responsible_employers",
     )
 

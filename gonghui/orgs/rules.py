@@ -7,7 +7,11 @@ from django.utils.translation import gettext as _
 from gonghui.orgs.choices import OrgKind
 
 _UNDER_FEDERATION = {
-    OrgKind.TOWNSHIP, OrgKind.INDUSTRY, OrgKind.JOINT, OrgKind.SECTOR, OrgKind.GRASSROOTS,
+    OrgKind.TOWNSHIP,
+    OrgKind.INDUSTRY,
+    OrgKind.JOINT,
+    OrgKind.SECTOR,
+    OrgKind.GRASSROOTS,
 }
 CHILD_KINDS: dict[str, set[str]] = {
     OrgKind.REGION_FEDERATION: {OrgKind.CITY_FEDERATION, *_UNDER_FEDERATION},

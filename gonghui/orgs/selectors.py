@@ -63,7 +63,9 @@ def grassroots_under(organisation: Organisation) -> QuerySet[Organisation]:
     )
 
 
-def subtree_counts(parents: list[Organisation], *, kinds: tuple[str, ...] = GRASSROOTS_KINDS) -> dict[int, int]:
+def subtree_counts(
+    parents: list[Organisation], *, kinds: tuple[str, ...] = GRASSROOTS_KINDS
+) -> dict[int, int]:
     """For each organisation, how many organisations of ``kinds`` lie in its subtree.
 
     One query: each row's path prefix of the parents' length is grouped and counted.
@@ -103,7 +105,9 @@ def local_federation(division: Division) -> Organisation | None:
         for org in Organisation.objects.filter(
             division_id__in=candidates,
             kind__in=(
-                OrgKind.COUNTY_FEDERATION, OrgKind.CITY_FEDERATION, OrgKind.REGION_FEDERATION
+                OrgKind.COUNTY_FEDERATION,
+                OrgKind.CITY_FEDERATION,
+                OrgKind.REGION_FEDERATION,
             ),
             status=OrgStatus.ACTIVE,
         )
@@ -115,7 +119,11 @@ def local_federation(division: Division) -> Organisation | None:
 
 
 def employer_list(
-    *, actor: Any, q: str = "", platform_only: bool = False, without_union: bool = False,
+    *,
+    actor: Any,
+    q: str = "",
+    platform_only: bool = False,
+    without_union: bool = False,
     division: str = "",
 ) -> QuerySet[Employer]:
     """Employers the actor may see: by name or credit code, platform companies, uncovered ones."""

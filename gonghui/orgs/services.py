@@ -24,12 +24,29 @@ from gonghui.orgs.rules import allowed_child_kinds, check_union_credit_code
 from gonghui.orgs.selectors import local_federation
 
 ORG_FIELDS = (
-    "name", "short_name", "kind", "division", "credit_code", "chair_name", "contact_name",
-    "contact_phone", "address", "founded_on", "status",
+    "name",
+    "short_name",
+    "kind",
+    "division",
+    "credit_code",
+    "chair_name",
+    "contact_name",
+    "contact_phone",
+    "address",
+    "founded_on",
+    "status",
 )
 EMPLOYER_FIELDS = (
-    "name", "credit_code", "division", "address", "industry", "size", "ownership",
-    "employee_count", "platform_kind", "union",
+    "name",
+    "credit_code",
+    "division",
+    "address",
+    "industry",
+    "size",
+    "ownership",
+    "employee_count",
+    "platform_kind",
+    "union",
 )
 
 
@@ -89,8 +106,12 @@ def organisation_create(*, actor: Any, parent: Organisation | None, **data: Any)
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     org.save(update_fields=["path"])
     audit.record(
-        actor=actor, action=ChangeRecord.Action.CREATE, verb="organisation_create", obj=org,
-        after=audit.snapshot(org), organisation_path=org.path,
+        actor=actor,
+        action=ChangeRecord.Action.CREATE,
+        verb="organisation_create",
+        obj=org,
+        after=audit.snapshot(org),
+        organisation_path=org.path,
     )
     return org
 
@@ -111,8 +132,13 @@ def organisation_update(*, actor: Any, organisation: Organisation, **data: Any) 
     old, new = audit.changed_fields(before, audit.snapshot(org))
     if new:
         audit.record(
-            actor=actor, action=ChangeRecord.Action.UPDATE, verb="organisation_update", obj=org,
-            before=old, after=new, organisation_path=org.path,
+            actor=actor,
+            action=ChangeRecord.Action.UPDATE,
+            verb="organisation_update",
+            obj=org,
+            before=old,
+            after=new,
+            organisation_path=org.path,
         )
     return org
 
@@ -147,9 +173,13 @@ def organisation_move(
     Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
     audit.record(
-        actor=actor, action=ChangeRecord.Action.UPDATE, verb="organisation_move", obj=org,
+        actor=actor,
+        action=ChangeRecord.Action.UPDATE,
+        verb="organisation_move",
+        obj=org,
         before={"parent": old_parent.pk if old_parent else None, "path": old_path},
-        after={"parent": new_parent.pk, "path": org.path}, organisation_path=org.path,
+        after={"parent": new_parent.pk, "path": org.path},
+        organisation_path=org.path,
     )
     return org
 
@@ -182,8 +212,12 @@ def employer_create(*, actor: Any, **data: Any) -> Employer:
     _require(actor, "employer.manage", employer.organisation.path)
     employer.save()
     audit.record(
-        actor=actor, action=ChangeRecord.Action.CREATE, verb="employer_create", obj=employer,
-        after=audit.snapshot(employer), organisation_path=employer.organisation.path,
+        actor=actor,
+        action=ChangeRecord.Action.CREATE,
+        verb="employer_create",
+        obj=employer,
+        after=audit.snapshot(employer),
+        organisation_path=employer.organisation.path,
     )
     return employer
 
@@ -196,7 +230,9 @@ def employer_update(*, actor: Any, employer: Employer, **data: Any) -> Employer:
     before = audit.snapshot(row)
     if "credit_code" in data:
         data["credit_code"] = _clean_credit_code(data["credit_code"])
-    _check_employer({field: getattr(row, field) for field in EMPLOYER_FIELDS} | data | {"pk": row.pk})
+    _check_employer(
+        {field: getattr(row, field) for field in EMPLOYER_FIELDS} | data | {"pk": row.pk}
+    )
     for field, value in data.items():
         setattr(row, field, value)
     row.organisation = _responsible_org(row.union, row.division)
@@ -205,7 +241,12 @@ def employer_update(*, actor: Any, employer: Employer, **data: Any) -> Employer:
     old, new = audit.changed_fields(before, audit.snapshot(row))
     if new:
         audit.record(
-            actor=actor, action=ChangeRecord.Action.UPDATE, verb="employer_update", obj=row,
-            before=old, after=new, organisation_path=row.organisation.path,
+            actor=actor,
+            action=ChangeRecord.Action.UPDATE,
+            verb="employer_update",
+            obj=row,
+            before=old,
+            after=new,
+            organisation_path=row.organisation.path,
         )
     return row

@@ -50,7 +50,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
     children = list(selectors.organisation_children(actor=request.user, organisation=org))
     counts = selectors.subtree_counts(children)
     ancestors = Organisation.objects.filter(
-        path__in=[org.path[: i] for i in range(8, len(org.path), 8)]
+        path__in=[org.path[:i] for i in range(8, len(org.path), 8)]
     ).visible_to(request.user, "org.view")
     context = {
         "org": org,
@@ -75,7 +75,9 @@ def org_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, initial={"division": parent.division_id})
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organisation_create(actor=request.user, parent=parent, **form.cleaned_data)
+            org = services.organisation_create(
+                actor=request.user, parent=parent, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -133,7 +135,8 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
-        request, "orgs/employer_list.html",
+        request,
+        "orgs/employer_list.html",
         {"page_obj": page, "q": q, "platform_only": platform_only, "without_union": without_union},
     )
 
@@ -142,7 +145,9 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer_get_for_actor(actor=request.user, pk=pk)
     can_manage = actor_can(request.user, "employer.manage", employer.organisation.path)
-    return render(request, "orgs/employer_detail.html", {"employer": employer, "can_manage": can_manage})
+    return render(
+        request, "orgs/employer_detail.html", {"employer": employer, "can_manage": can_manage}
+    )
 
 
 def _unions_for(request: HttpRequest):

@@ -46,7 +46,8 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=SCALES, default="small")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="do nothing (exit 0) when the database already has organisations",
         )
 
@@ -55,7 +56,9 @@ class Command(BaseCommand):
             if options["if_empty"]:
                 self.stdout.write("database already has data; demo world not loaded")
                 return
-            raise CommandError("The database already has organisations; seed_demo needs an empty one.")
+            raise CommandError(
+                "The database already has organisations; seed_demo needs an empty one."
+            )
         world = World(scale=options["scale"], rng=random.Random(options["seed"]))
         started = time.perf_counter()
         for name in SEEDERS:
@@ -63,4 +66,6 @@ class Command(BaseCommand):
             step = time.perf_counter()
             summary = module.seed(world)
             self.stdout.write(f"{name}: {summary} ({time.perf_counter() - step:.1f} s)")
-        self.stdout.write(f"demo world '{world.scale}' built in {time.perf_counter() - started:.1f} s")
+        self.stdout.write(
+            f"demo world '{world.scale}' built in {time.perf_counter() - started:.1f} s"
+        )
