@@ -99,6 +99,12 @@ def test_id_check_character_matches_references(first17):
     assert stdnum_ric.calc_check_digit(first17 + "0") == expected
 
 
+@pytest.mark.parametrize("bad", ["", "1234567890123456", "123456789012345678", "1234567890123456A"])
+def test_id_check_character_wants_17_ascii_digits(bad):
+    with pytest.raises(ValueError):
+        v.id_check_character(bad)
+
+
 # --- resident ID: valid numbers -----------------------------------------------------------------
 def test_jinfeng_1990_is_accepted_although_stdnum_rejects_it():
     # 640106 (金凤区) was created in 2002; the card was issued there after the holder's birth.
@@ -187,9 +193,7 @@ def test_one_wrong_character_fails_the_checksum(number, position, replacement):
 @given(valid_ids(), st.integers(0, 15))
 def test_swapped_neighbours_fail_the_checksum(number, position):
     assume(number[position] != number[position + 1])
-    swapped = (
-        number[:position] + number[position + 1] + number[position] + number[position + 2 :]
-    )
+    swapped = number[:position] + number[position + 1] + number[position] + number[position + 2 :]
     assert error_code(v.parse_resident_id, swapped, today=TODAY) == "id_checksum"
 
 
@@ -322,7 +326,9 @@ def test_valid_id_text_never_looks_like_an_excel_number(number):
 def test_valid_id_ending_in_zero_does_not_look_like_excel_number():
     # one valid number in eleven has check digit 0; the old rule flagged all of them
     first17 = next(
-        f"64010619900101{seq:03d}" for seq in range(1000) if ref_id_check(f"64010619900101{seq:03d}") == "0"
+        f"64010619900101{seq:03d}"
+        for seq in range(1000)
+        if ref_id_check(f"64010619900101{seq:03d}") == "0"
     )
     number = ref_id(first17)
     assert number.endswith("0")
