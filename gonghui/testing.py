@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gonghui.accounts.models import RoleAssignment, User
+from gonghui.core.divisions import DEFAULT_FILE, load_divisions
+from gonghui.core.models import Division
 from gonghui.core.validators import uscc_check_character
 from gonghui.orgs.choices import Industry, OrgKind
 from gonghui.orgs.models import Employer, Organisation, path_segment
@@ -106,7 +108,14 @@ class Cast:
     superuser: User
 
 
+def ensure_divisions() -> None:
+    """Reload the default divisions when a transactional test flushed the migration's data."""
+    if not Division.objects.exists():
+        load_divisions(Division, DEFAULT_FILE.read_text(encoding="utf-8"))
+
+
 def build_cast() -> Cast:
+    ensure_divisions()
     region = make_org("宁夏回族自治区总工会", OrgKind.REGION_FEDERATION, None, "640000")
     yinchuan = make_org("银川市总工会", OrgKind.CITY_FEDERATION, region, "640100")
     xingqing = make_org("银川市兴庆区总工会", OrgKind.COUNTY_FEDERATION, yinchuan, "640104")
