@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",
+    "gonghui.stations",
     "gonghui.members",
 ]
 
