@@ -1,0 +1,128 @@
+"""Login, throttling, staff accounts inside the subtree, role escalation, reveal audit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from gonghui.accounts import services
+from gonghui.accounts.models import RoleAssignment, User
+from gonghui.core.errors import ScopeViolation
+from gonghui.core.models import ChangeRecord
+from gonghui.testing import PASSWORD
+
+STRONG = "Xq-staff-2026!"
+
+
+def test_login_page_is_chinese_and_has_csp(client, db) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert "工作人员登录" in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_login_and_logout(client, cast) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/accounts/login/", {"username": "xq_staff", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_login_throttled_after_repeated_failures(client, cast) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "xq_staff", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "xq_staff", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+
+
+def test_federation_staff_creates_account_in_own_subtree(cast) -> None:  # type: ignore[no-untyped-def]
+    user = services.staff_create(
+        actor=cast.yc_staff,
+        username="jf_clerk",
+        full_name="金凤区干事",
+        password=STRONG,
+        role="org_staff",
+        organisation=cast.jinfeng,
+    )
+    assert RoleAssignment.objects.filter(user=user, organisation=cast.jinfeng).exists()
+    assert ChangeRecord.objects.filter(verb="staff_create", actor=cast.yc_staff).exists()
+
+
+def test_cannot_create_account_outside_subtree(cast) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ScopeViolation):
+        services.staff_create(
+            actor=cast.yc_staff,
+            username="yz_clerk",
+            full_name="原州干事",
+            password=STRONG,
+            role="org_staff",
+            organisation=cast.yuanzhou,
+        )
+    assert not User.objects.filter(username="yz_clerk").exists()
+
+
+def test_cannot_grant_more_than_one_holds(cast) -> None:  # type: ignore[no-untyped-def]
+    # xq_staff (org_staff) lacks staff.manage altogether.
+    with pytest.raises(ScopeViolation):
+        services.role_assign(
+            actor=cast.xq_staff, user=cast.nobody, role="org_staff", organisation=cast.xingqing
+        )
+
+
+def test_weak_password_is_refused_in_chinese(cast) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as error:
+        services.staff_create(
+            actor=cast.yc_staff,
+            username="weak",
+            full_name="弱密码",
+            password="abcdefghij",
+            role="org_staff",
+            organisation=cast.jinfeng,
+        )
+    assert any("至少三类" in m for m in error.value.message_dict["password"])
+
+
+def test_staff_pages_scope(client, cast) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(cast.yc_staff)
+    listed = {u.username for u in client.get("/console/staff/").context["page_obj"]}
+    assert "xq_staff" in listed and "yz_staff" not in listed
+    assert client.get(f"/console/staff/{cast.yz_staff.pk}/").status_code == 404
+    client.force_login(cast.xq_staff)
+    assert client.get("/console/staff/").status_code == 404
+
+
+def test_reveal_requires_capability_and_is_audited(cast) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PermissionDenied):
+        services.pii_reveal(
+            actor=cast.xq_staff,
+            obj=cast.xq_union,
+            field="contact_phone",
+            organisation_path=cast.xq_union.path,
+        )
+    value = services.pii_reveal(
+        actor=cast.yc_staff, obj=cast.xq_union, field="name", organisation_path=cast.xq_union.path
+    )
+    assert value == cast.xq_union.name
+    record = ChangeRecord.objects.get(action="reveal")
+    assert record.actor == cast.yc_staff and record.after == {"field": "name"}
+
+
+def test_audit_page_is_scoped(client, cast) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs import services as org_services
+
+    org_services.organisation_update(
+        actor=cast.nx_admin, organisation=cast.xq_union, chair_name="甲"
+    )
+    org_services.organisation_update(
+        actor=cast.nx_admin, organisation=cast.yz_union, chair_name="乙"
+    )
+    client.force_login(cast.auditor)
+    assert len(client.get("/console/audit/").context["page_obj"]) == 2
+    client.force_login(cast.yc_staff)  # federation_admin holds audit.view over 银川 only
+    records = list(client.get("/console/audit/").context["page_obj"])
+    assert [r.object_repr for r in records] == [cast.xq_union.name]
+    client.force_login(cast.xq_staff)
+    assert client.get("/console/audit/").status_code == 404
