@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "gonghui.accounts"
     label = "accounts"
-    verbose_name = _("账号与权限")
+    verbose_name = _("Accounts and permissions")

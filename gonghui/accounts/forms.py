@@ -14,14 +14,14 @@ from gonghui.orgs.models import Organisation
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("用户名或密码不正确。"),
-        "inactive": _("该账号已停用。"),
+        "invalid_login": _("Incorrect username or password."),
+        "inactive": _("This account has been disabled."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("用户名")
-        self.fields["password"].label = _("密码")
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
 
@@ -39,28 +39,30 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(
-        label=_("角色"), choices=ROLE_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Role"), choices=ROLE_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
     )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = OrganisationChoiceField(
-            queryset=organisations, label=_("所在组织")
+            queryset=organisations, label=_("Organisation")
         )
 
 
 class StaffCreateForm(RoleForm):
     username = forms.RegexField(
-        label=_("用户名"),
+        label=_("Username"),
         regex=r"^[A-Za-z0-9_.-]{3,30}$",
-        error_messages={"invalid": _("用户名为3到30位字母、数字或 _ . -。")},
+        error_messages={
+            "invalid": _("A username has 3 to 30 letters, digits or _ . - characters.")
+        },
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     full_name = forms.CharField(
-        label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=_("Full name"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
     )
     password = forms.CharField(
-        label=_("初始密码"),
+        label=_("Initial password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"class": "form-control"}),
     )

@@ -17,11 +17,11 @@ class User(AbstractUser):
     ``is_superuser`` is reserved for the platform operator.
     """
 
-    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    full_name = models.CharField(_("Full name"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = _("User")
+        verbose_name_plural = _("Users")
 
     def __str__(self) -> str:
         return f"{self.full_name}（{self.username}）" if self.full_name else self.username
@@ -31,19 +31,19 @@ class RoleAssignment(models.Model):
     """A role held on one organisation; it grants the role's capabilities on the subtree below."""
 
     user = models.ForeignKey(
-        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_assignments"
+        User, verbose_name=_("User"), on_delete=models.CASCADE, related_name="role_assignments"
     )
-    role = models.CharField(_("角色"), max_length=32, choices=ROLE_CHOICES)
+    role = models.CharField(_("Role"), max_length=32, choices=ROLE_CHOICES)
     organisation = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name=_("所在组织"),
+        verbose_name=_("Organisation"),
         on_delete=models.PROTECT,
         related_name="role_assignments",
     )
-    created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("Granted at"), auto_now_add=True)
     created_by = models.ForeignKey(
         User,
-        verbose_name=_("授权人"),
+        verbose_name=_("Granted by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -54,8 +54,8 @@ class RoleAssignment(models.Model):
     scope_path = "organisation__path"
 
     class Meta:
-        verbose_name = _("角色授权")
-        verbose_name_plural = _("角色授权")
+        verbose_name = _("Role assignment")
+        verbose_name_plural = _("Role assignments")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "organisation"], name="role_assignment_unique"
@@ -73,19 +73,19 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(
-        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+        User, verbose_name=_("User"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("用途"), max_length=100)
-    prefix = models.CharField(_("前缀"), max_length=12)
-    key_hash = models.CharField(_("摘要"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
-    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    name = models.CharField(_("Purpose"), max_length=100)
+    prefix = models.CharField(_("Prefix"), max_length=12)
+    key_hash = models.CharField(_("Digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("Expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("Last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("Revoked at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("API 令牌")
-        verbose_name_plural = _("API 令牌")
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -22,9 +22,13 @@ class CharacterClassValidator:
         )
         if classes < self.min_classes:
             raise ValidationError(
-                _("密码须包含大写字母、小写字母、数字、符号中的至少三类。"),
+                _(
+                    "The password must contain at least three of: upper-case letters, lower-case letters, digits and symbols."
+                ),
                 code="password_classes",
             )
 
     def get_help_text(self) -> str:
-        return _("密码须包含大写字母、小写字母、数字、符号中的至少三类。")
+        return _(
+            "The password must contain at least three of: upper-case letters, lower-case letters, digits and symbols."
+        )

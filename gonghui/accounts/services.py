@@ -21,18 +21,20 @@ from gonghui.core.models import ChangeRecord
 
 def _require_staff_manager(actor: Any, organisation: Any) -> None:
     if not actor_can(actor, "staff.manage", organisation.path):
-        raise ScopeViolation(_("该组织不在您的管辖范围内，操作未执行。"))
+        raise ScopeViolation(_("This organisation is outside your jurisdiction; nothing was done."))
 
 
 def _check_role_grantable(actor: Any, role: str, organisation: Any) -> None:
     """An actor may grant a role only with capabilities they hold themselves on that node."""
     if role not in ROLES:
-        raise ValidationError({"role": _("未知的角色。")})
+        raise ValidationError({"role": _("Unknown role.")})
     missing = [
         cap for cap in ROLES[role].capabilities if not actor_can(actor, cap, organisation.path)
     ]
     if missing:
-        raise ValidationError({"role": _("您不能授予超出自身权限的角色。")})
+        raise ValidationError(
+            {"role": _("You cannot grant a role with more permissions than your own.")}
+        )
 
 
 @transaction.atomic
@@ -50,7 +52,7 @@ def staff_create(
     _require_staff_manager(actor, organisation)
     _check_role_grantable(actor, role, organisation)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("该用户名已被使用。")})
+        raise ValidationError({"username": _("This username is already taken.")})
     user = User(username=username, full_name=full_name, email=email)
     try:
         validate_password(password, user)
@@ -118,7 +120,7 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     Returns the row and the token text, which is shown once and never stored.
     """
     if actor.pk != user.pk and not actor.is_superuser:
-        raise PermissionDenied(_("只能为自己的账号创建令牌。"))
+        raise PermissionDenied(_("You can only create tokens for your own account."))
     token = "gh_" + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
         user=user, name=name, prefix=token[:10], key_hash=hash_token(token)
@@ -140,7 +142,7 @@ def pii_reveal(*, actor: Any, obj: models.Model, field: str, organisation_path: 
     Only actors holding ``pii.reveal`` over the record's organisation may reveal.
     """
     if not actor_can(actor, "pii.reveal", organisation_path):
-        raise PermissionDenied(_("您没有查看明文的权限。"))
+        raise PermissionDenied(_("You do not have permission to view plain text."))
     audit.record(
         actor=actor,
         action=ChangeRecord.Action.REVEAL,

@@ -55,7 +55,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("已创建账号 %(name)s。") % {"name": user.username})
+            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
             return redirect("accounts:staff_detail", pk=user.pk)
     return render(request, "accounts/staff_form.html", {"form": form})
 
@@ -70,7 +70,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("已授予角色。"))
+            messages.success(request, _("Role granted."))
             return redirect("accounts:staff_detail", pk=user.pk)
     assignments = selectors.assignments_of(actor=request.user, user=user)
     return render(
@@ -91,5 +91,5 @@ def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
         user_id=pk,
     )
     services.role_revoke(actor=request.user, assignment=assignment)
-    messages.success(request, _("已撤销角色。"))
+    messages.success(request, _("Role revoked."))
     return redirect("accounts:staff_detail", pk=pk)

@@ -105,12 +105,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(
             request,
             422,
-            error_body("invalid", _("请求参数不正确：%(fields)s") % {"fields": names}, fields),
+            error_body(
+                "invalid", _("Invalid request parameters: %(fields)s") % {"fields": names}, fields
+            ),
         )
 
     @api.exception_handler(Http404)
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return respond(request, 404, error_body("not_found", _("记录不存在或不在您的管辖范围内。")))
+        return respond(
+            request,
+            404,
+            error_body(
+                "not_found", _("The record does not exist or is outside your jurisdiction.")
+            ),
+        )
 
     @api.exception_handler(ScopeViolation)
     def on_scope(request: HttpRequest, exc: ScopeViolation) -> HttpResponse:
@@ -119,7 +127,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return respond(
-            request, 403, error_body("forbidden", str(exc) or _("您没有执行此操作的权限。"))
+            request,
+            403,
+            error_body(
+                "forbidden", str(exc) or _("You do not have permission to perform this action.")
+            ),
         )
 
     @api.exception_handler(Conflict)
@@ -129,7 +141,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return respond(
-            request, 401, error_body("unauthorized", _("请先登录或提供有效的 API 令牌。"))
+            request,
+            401,
+            error_body("unauthorized", _("Please log in or provide a valid API token.")),
         )
 
     @api.exception_handler(HttpError)
@@ -152,10 +166,14 @@ class PagePagination(PaginationBase):
 
     def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> dict[str, Any]:
         if pagination.page < 1:
-            raise ValidationError({"page": [_("页码从1开始。")]})
+            raise ValidationError({"page": [_("Page numbers start at 1.")]})
         if not 1 <= pagination.page_size <= MAX_PAGE_SIZE:
             raise ValidationError(
-                {"page_size": [_("每页条数应在1到%(max)d之间。") % {"max": MAX_PAGE_SIZE}]}
+                {
+                    "page_size": [
+                        _("The page size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE}
+                    ]
+                }
             )
         offset = (pagination.page - 1) * pagination.page_size
         return {

@@ -30,14 +30,16 @@ def parse_divisions(text: str) -> list[dict[str, str]]:
         level = (row.get("level") or "").strip()
         parent = (row.get("parent") or "").strip()
         if len(code) != 6 or not code.isdigit():
-            errors.append(_("第%(row)d行：区划代码应为6位数字。") % {"row": number})
+            errors.append(_("Row %(row)d: the division code must be 6 digits.") % {"row": number})
         elif not name:
-            errors.append(_("第%(row)d行：名称不能为空。") % {"row": number})
+            errors.append(_("Row %(row)d: the name must not be empty.") % {"row": number})
         elif level not in LEVELS:
-            errors.append(_("第%(row)d行：级别应为 province、city 或 county。") % {"row": number})
+            errors.append(
+                _("Row %(row)d: the level must be province, city or county.") % {"row": number}
+            )
         elif parent and parent not in codes:
             errors.append(
-                _("第%(row)d行：上级区划 %(parent)s 须在本行之前出现。")
+                _("Row %(row)d: the parent division %(parent)s must appear before this row.")
                 % {"row": number, "parent": parent}
             )
         else:

@@ -10,17 +10,17 @@ from django.utils.translation import gettext_lazy as _
 class TimeStampedModel(models.Model):
     """Abstract base: every business row knows when it was created and last changed."""
 
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     class Meta:
         abstract = True
 
 
 class DivisionLevel(models.TextChoices):
-    PROVINCE = "province", _("省级")
-    CITY = "city", _("地级")
-    COUNTY = "county", _("县级")
+    PROVINCE = "province", _("Province level")
+    CITY = "city", _("Prefecture level")
+    COUNTY = "county", _("County level")
 
 
 def division_prefix(code: str) -> str:
@@ -39,12 +39,12 @@ class Division(models.Model):
     is not tied to one region.
     """
 
-    code = models.CharField(_("区划代码"), max_length=6, primary_key=True)
-    name = models.CharField(_("名称"), max_length=64)
-    level = models.CharField(_("级别"), max_length=16, choices=DivisionLevel.choices)
+    code = models.CharField(_("Division code"), max_length=6, primary_key=True)
+    name = models.CharField(_("Name"), max_length=64)
+    level = models.CharField(_("Level"), max_length=16, choices=DivisionLevel.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("上级区划"),
+        verbose_name=_("Parent division"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -53,8 +53,8 @@ class Division(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("行政区划")
-        verbose_name_plural = _("行政区划")
+        verbose_name = _("Administrative division")
+        verbose_name_plural = _("Administrative divisions")
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
@@ -72,14 +72,14 @@ class CalendarOverride(models.Model):
     entered before the package is updated.
     """
 
-    day = models.DateField(_("日期"), unique=True)
-    is_workday = models.BooleanField(_("是否工作日"))
-    note = models.CharField(_("说明"), max_length=100, blank=True)
+    day = models.DateField(_("Date"), unique=True)
+    is_workday = models.BooleanField(_("Working day"))
+    note = models.CharField(_("Note"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["day"]
-        verbose_name = _("工作日调整")
-        verbose_name_plural = _("工作日调整")
+        verbose_name = _("Working-day adjustment")
+        verbose_name_plural = _("Working-day adjustments")
 
     def __str__(self) -> str:
         return f"{self.day} {self.note}"
@@ -94,39 +94,41 @@ class ChangeRecord(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", _("新增")
-        UPDATE = "update", _("修改")
-        DELETE = "delete", _("删除")
-        REVEAL = "reveal", _("查看明文")
-        EXPORT = "export", _("导出")
-        LOGIN = "login", _("登录")
-        OTHER = "other", _("其他")
+        CREATE = "create", _("Create")
+        UPDATE = "update", _("Update")
+        DELETE = "delete", _("Delete")
+        REVEAL = "reveal", _("Reveal plain text")
+        EXPORT = "export", _("Export")
+        LOGIN = "login", _("Log in")
+        OTHER = "other", _("Other")
 
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("Time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
+        verbose_name=_("Operator"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
-    request_id = models.CharField(_("请求编号"), max_length=32, blank=True, db_index=True)
-    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
-    action = models.CharField(_("动作"), max_length=16, choices=Action.choices)
-    verb = models.CharField(_("业务动作"), max_length=64, blank=True)
-    object_type = models.CharField(_("对象类型"), max_length=64, db_index=True)
-    object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
-    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
-    organisation_path = models.CharField(_("组织路径"), max_length=255, blank=True, db_index=True)
-    before = models.JSONField(_("变更前"), null=True, blank=True)
-    after = models.JSONField(_("变更后"), null=True, blank=True)
+    actor_name = models.CharField(_("Operator username"), max_length=150, blank=True)
+    request_id = models.CharField(_("Request ID"), max_length=32, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("Action"), max_length=16, choices=Action.choices)
+    verb = models.CharField(_("Business action"), max_length=64, blank=True)
+    object_type = models.CharField(_("Object type"), max_length=64, db_index=True)
+    object_id = models.CharField(_("Object ID"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("Object"), max_length=200, blank=True)
+    organisation_path = models.CharField(
+        _("Organisation path"), max_length=255, blank=True, db_index=True
+    )
+    before = models.JSONField(_("Before"), null=True, blank=True)
+    after = models.JSONField(_("After"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("审计记录")
-        verbose_name_plural = _("审计记录")
+        verbose_name = _("Audit record")
+        verbose_name_plural = _("Audit records")
         indexes = [models.Index(fields=["object_type", "object_id", "-created_at"])]
 
     def __str__(self) -> str:
@@ -143,12 +145,12 @@ class Counter(models.Model):
     back transaction may leave a gap, which the numbering rules tolerate.
     """
 
-    key = models.CharField(_("名称"), max_length=64, primary_key=True)
-    value = models.BigIntegerField(_("当前值"), default=0)
+    key = models.CharField(_("Name"), max_length=64, primary_key=True)
+    value = models.BigIntegerField(_("Current value"), default=0)
 
     class Meta:
-        verbose_name = _("编号计数器")
-        verbose_name_plural = _("编号计数器")
+        verbose_name = _("Number counter")
+        verbose_name_plural = _("Number counters")
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"

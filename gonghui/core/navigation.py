@@ -20,10 +20,10 @@ class NavItem:
 
 
 CONSOLE_NAV: list[NavItem] = [
-    NavItem(_("工会组织"), "orgs:org_list", "org.view", "diagram-3"),
-    NavItem(_("用人单位"), "orgs:employer_list", "employer.view", "building"),
-    NavItem(_("工作人员"), "accounts:staff_list", "staff.manage", "people"),
-    NavItem(_("审计记录"), "core:audit_list", "audit.view", "journal-text"),
+    NavItem(_("Union organisations"), "orgs:org_list", "org.view", "diagram-3"),
+    NavItem(_("Employers"), "orgs:employer_list", "employer.view", "building"),
+    NavItem(_("Staff"), "accounts:staff_list", "staff.manage", "people"),
+    NavItem(_("Audit records"), "core:audit_list", "audit.view", "journal-text"),
 ]
 
 

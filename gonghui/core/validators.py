@@ -114,20 +114,34 @@ def parse_resident_id(raw: object, *, today: datetime.date | None = None) -> Res
     number = normalise_text_code(raw)
     if not _ID_SHAPE.fullmatch(number):
         raise ValidationError(
-            _("身份证号应为18位：前17位是数字，最后一位是数字或X。"), code="id_format"
+            _("A resident ID number has 18 characters: 17 digits followed by a digit or X."),
+            code="id_format",
         )
     if id_check_character(number[:17]) != number[17]:
-        raise ValidationError(_("身份证号校验位不正确，请核对是否输错。"), code="id_checksum")
+        raise ValidationError(
+            _(
+                "The check digit of the resident ID number is wrong; please check for typing errors."
+            ),
+            code="id_checksum",
+        )
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError(
-            _("身份证号中的出生日期不是真实日期。"), code="id_birthdate"
+            _("The date of birth in the resident ID number is not a real date."),
+            code="id_birthdate",
         ) from None
     if birth > (today or datetime.date.today()) or birth.year < 1900:
-        raise ValidationError(_("身份证号中的出生日期不合理。"), code="id_birthdate")
+        raise ValidationError(
+            _("The date of birth in the resident ID number is implausible."), code="id_birthdate"
+        )
     if number[:6] not in known_division_codes():
-        raise ValidationError(_("身份证号前6位不是有效的行政区划代码。"), code="id_division")
+        raise ValidationError(
+            _(
+                "The first 6 digits of the resident ID number are not a valid administrative division code."
+            ),
+            code="id_division",
+        )
     return ResidentId(number, birth, "M" if int(number[16]) % 2 else "F", number[:6])
 
 
@@ -155,11 +169,16 @@ def normalise_uscc(raw: object) -> str:
     code = normalise_text_code(raw).replace("-", "")
     if not _USCC_SHAPE.fullmatch(code):
         raise ValidationError(
-            _("统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）。"),
+            _(
+                "A unified social credit code has 18 digits or capital letters (excluding I, O, Z, S and V)."
+            ),
             code="uscc_invalid",
         )
     if uscc_check_character(code[:17]) != code[17]:
-        raise ValidationError(_("统一社会信用代码校验位不正确。"), code="uscc_invalid")
+        raise ValidationError(
+            _("The check character of the unified social credit code is wrong."),
+            code="uscc_invalid",
+        )
     return code
 
 
@@ -178,5 +197,8 @@ def normalise_phone(raw: object) -> str:
     elif len(phone) == 13 and phone.startswith("86"):
         phone = phone[2:]
     if not _PHONE_SHAPE.fullmatch(phone):
-        raise ValidationError(_("手机号应为11位中国大陆手机号码，以1开头。"), code="phone_format")
+        raise ValidationError(
+            _("A mobile number must be an 11-digit mainland China number starting with 1."),
+            code="phone_format",
+        )
     return phone

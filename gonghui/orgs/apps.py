@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class OrgsConfig(AppConfig):
     name = "gonghui.orgs"
     label = "orgs"
-    verbose_name = _("工会组织")
+    verbose_name = _("Union organisations")

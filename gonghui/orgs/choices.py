@@ -5,14 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrgKind(models.TextChoices):
-    REGION_FEDERATION = "region_federation", _("省（自治区）总工会")
-    CITY_FEDERATION = "city_federation", _("市总工会")
-    COUNTY_FEDERATION = "county_federation", _("县（市、区）总工会")
-    TOWNSHIP = "township", _("乡镇（街道）工会")
-    INDUSTRY = "industry", _("产业工会")
-    JOINT = "joint", _("联合基层工会")
-    SECTOR = "sector", _("行业工会")
-    GRASSROOTS = "grassroots", _("基层工会")
+    REGION_FEDERATION = (
+        "region_federation",
+        _("Provincial (autonomous region) federation of trade unions"),
+    )
+    CITY_FEDERATION = "city_federation", _("City federation of trade unions")
+    COUNTY_FEDERATION = "county_federation", _("County (city, district) federation of trade unions")
+    TOWNSHIP = "township", _("Township (subdistrict) union")
+    INDUSTRY = "industry", _("Industrial union")
+    JOINT = "joint", _("Joint grassroots union")
+    SECTOR = "sector", _("Sectoral union")
+    GRASSROOTS = "grassroots", _("Grassroots union")
 
 
 FEDERATION_KINDS = (
@@ -26,58 +29,58 @@ GRASSROOTS_KINDS = (OrgKind.GRASSROOTS, OrgKind.JOINT, OrgKind.SECTOR)
 
 
 class OrgStatus(models.TextChoices):
-    ACTIVE = "active", _("正常")
-    SUSPENDED = "suspended", _("停止活动")
-    DISSOLVED = "dissolved", _("已撤销")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    DISSOLVED = "dissolved", _("Dissolved")
 
 
 class Industry(models.TextChoices):
     """GB/T 4754-2017 sections (门类)."""
 
-    A = "A", _("农、林、牧、渔业")
-    B = "B", _("采矿业")
-    C = "C", _("制造业")
-    D = "D", _("电力、热力、燃气及水生产和供应业")
-    E = "E", _("建筑业")
-    F = "F", _("批发和零售业")
-    G = "G", _("交通运输、仓储和邮政业")
-    H = "H", _("住宿和餐饮业")
-    I = "I", _("信息传输、软件和信息技术服务业")  # noqa: E741
-    J = "J", _("金融业")
-    K = "K", _("房地产业")
-    L = "L", _("租赁和商务服务业")
-    M = "M", _("科学研究和技术服务业")
-    N = "N", _("水利、环境和公共设施管理业")
-    O = "O", _("居民服务、修理和其他服务业")  # noqa: E741
-    P = "P", _("教育")
-    Q = "Q", _("卫生和社会工作")
-    R = "R", _("文化、体育和娱乐业")
-    S = "S", _("公共管理、社会保障和社会组织")
-    T = "T", _("国际组织")
+    A = "A", _("Agriculture, forestry, animal husbandry and fishery")
+    B = "B", _("Mining")
+    C = "C", _("Manufacturing")
+    D = "D", _("Production and supply of electricity, heat, gas and water")
+    E = "E", _("Construction")
+    F = "F", _("Wholesale and retail trade")
+    G = "G", _("Transport, storage and postal services")
+    H = "H", _("Accommodation and catering")
+    I = "I", _("Information transmission, software and information technology services")  # noqa: E741
+    J = "J", _("Finance")
+    K = "K", _("Real estate")
+    L = "L", _("Leasing and business services")
+    M = "M", _("Scientific research and technical services")
+    N = "N", _("Water conservancy, environment and public facilities management")
+    O = "O", _("Resident services, repair and other services")  # noqa: E741
+    P = "P", _("Education")
+    Q = "Q", _("Health and social work")
+    R = "R", _("Culture, sports and entertainment")
+    S = "S", _("Public administration, social security and social organisations")
+    T = "T", _("International organisations")
 
 
 class EmployerSize(models.TextChoices):
-    MICRO = "micro", _("微型")
-    SMALL = "small", _("小型")
-    MEDIUM = "medium", _("中型")
-    LARGE = "large", _("大型")
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
 
 
 class Ownership(models.TextChoices):
-    STATE = "state", _("国有")
-    COLLECTIVE = "collective", _("集体")
-    PRIVATE = "private", _("私营")
-    FOREIGN = "foreign", _("外商投资")
-    HMT = "hmt", _("港澳台投资")
-    PUBLIC_INSTITUTION = "public_institution", _("机关事业单位")
-    SOCIAL_ORGANISATION = "social_organisation", _("社会组织")
-    OTHER = "other", _("其他")
+    STATE = "state", _("State-owned")
+    COLLECTIVE = "collective", _("Collective")
+    PRIVATE = "private", _("Private")
+    FOREIGN = "foreign", _("Foreign-invested")
+    HMT = "hmt", _("Hong Kong, Macao and Taiwan-invested")
+    PUBLIC_INSTITUTION = "public_institution", _("Government agency or public institution")
+    SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
+    OTHER = "other", _("Other")
 
 
 class PlatformKind(models.TextChoices):
-    NONE = "", _("非平台企业")
-    DELIVERY = "delivery", _("外卖配送")
-    EXPRESS = "express", _("快递物流")
-    RIDE_HAILING = "ride_hailing", _("网约车")
-    FREIGHT = "freight", _("货运")
-    OTHER = "other", _("其他平台")
+    NONE = "", _("Not a platform company")
+    DELIVERY = "delivery", _("Food delivery")
+    EXPRESS = "express", _("Express delivery and logistics")
+    RIDE_HAILING = "ride_hailing", _("Ride-hailing")
+    FREIGHT = "freight", _("Freight")
+    OTHER = "other", _("Other platform")

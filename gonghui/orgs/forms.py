@@ -55,7 +55,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_parent"] = OrganisationChoiceField(
-            queryset=targets, label=_("新的上级工会")
+            queryset=targets, label=_("New parent union")
         )
 
 

@@ -34,34 +34,34 @@ class Organisation(TimeStampedModel):
     credit code is a GB 32100 code of registration authority 8 (unions); grassroots unions carry 81.
     """
 
-    code = models.CharField(_("组织编码"), max_length=16, unique=True)
-    name = models.CharField(_("名称"), max_length=100)
-    short_name = models.CharField(_("简称"), max_length=50, blank=True)
-    kind = models.CharField(_("类型"), max_length=32, choices=OrgKind.choices)
+    code = models.CharField(_("Organisation code"), max_length=16, unique=True)
+    name = models.CharField(_("Name"), max_length=100)
+    short_name = models.CharField(_("Short name"), max_length=50, blank=True)
+    kind = models.CharField(_("Type"), max_length=32, choices=OrgKind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("上级工会"),
+        verbose_name=_("Parent union"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(_("路径"), max_length=255, unique=True)
-    depth = models.PositiveSmallIntegerField(_("层级"), default=0)
+    path = models.CharField(_("Path"), max_length=255, unique=True)
+    depth = models.PositiveSmallIntegerField(_("Depth"), default=0)
     division = models.ForeignKey(
-        Division, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+"
+        Division, verbose_name=_("Division"), on_delete=models.PROTECT, related_name="+"
     )
     credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True
+        _("Unified social credit code"), max_length=18, unique=True, null=True, blank=True
     )
-    chair_name = models.CharField(_("工会主席"), max_length=50, blank=True)
-    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    chair_name = models.CharField(_("Union chair"), max_length=50, blank=True)
+    contact_name = models.CharField(_("Contact person"), max_length=50, blank=True)
     # The union office's published phone, not a worker's personal number: kept in clear.
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    contact_phone = models.CharField(_("Contact phone"), max_length=20, blank=True)
+    address = models.CharField(_("Address"), max_length=200, blank=True)
+    founded_on = models.DateField(_("Founding date"), null=True, blank=True)
     status = models.CharField(
-        _("状态"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.ACTIVE
+        _("Status"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.ACTIVE
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -69,8 +69,8 @@ class Organisation(TimeStampedModel):
 
     class Meta:
         ordering = ["path"]
-        verbose_name = _("工会组织")
-        verbose_name_plural = _("工会组织")
+        verbose_name = _("Union organisation")
+        verbose_name_plural = _("Union organisations")
         indexes = [
             models.Index(fields=["kind", "path"]),
             models.Index(fields=["division", "kind"]),
@@ -93,24 +93,24 @@ class Employer(TimeStampedModel):
     (属地管理); the services keep it so, and scoping goes through it.
     """
 
-    name = models.CharField(_("单位名称"), max_length=150)
+    name = models.CharField(_("Employer name"), max_length=150)
     credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True
+        _("Unified social credit code"), max_length=18, unique=True, null=True, blank=True
     )
     division = models.ForeignKey(
-        Division, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+"
+        Division, verbose_name=_("Division"), on_delete=models.PROTECT, related_name="+"
     )
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    industry = models.CharField(_("行业门类"), max_length=1, choices=Industry.choices)
-    size = models.CharField(_("规模"), max_length=16, choices=EmployerSize.choices)
-    ownership = models.CharField(_("经济类型"), max_length=32, choices=Ownership.choices)
-    employee_count = models.PositiveIntegerField(_("职工人数"), default=0)
+    address = models.CharField(_("Address"), max_length=200, blank=True)
+    industry = models.CharField(_("Industry section"), max_length=1, choices=Industry.choices)
+    size = models.CharField(_("Size"), max_length=16, choices=EmployerSize.choices)
+    ownership = models.CharField(_("Ownership type"), max_length=32, choices=Ownership.choices)
+    employee_count = models.PositiveIntegerField(_("Number of employees"), default=0)
     platform_kind = models.CharField(
-        _("平台类型"), max_length=16, choices=PlatformKind.choices, blank=True, default=""
+        _("Platform type"), max_length=16, choices=PlatformKind.choices, blank=True, default=""
     )
     union = models.ForeignKey(
         Organisation,
-        verbose_name=_("所属工会"),
+        verbose_name=_("Affiliated union"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -118,7 +118,7 @@ class Employer(TimeStampedModel):
     )
     organisation = models.ForeignKey(
         Organisation,
-        verbose_name=_("负责工会"),
+        verbose_name=_("Responsible union"),
         on_delete=models.PROTECT,
         related_name="responsible_employers",
     )
@@ -128,8 +128,8 @@ class Employer(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("用人单位")
-        verbose_name_plural = _("用人单位")
+        verbose_name = _("Employer")
+        verbose_name_plural = _("Employers")
         indexes = [models.Index(fields=["name"]), models.Index(fields=["division"])]
 
     def __str__(self) -> str:

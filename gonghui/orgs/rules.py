@@ -41,7 +41,9 @@ def check_union_credit_code(code: str, kind: str) -> str | None:
     GB 32100 code.
     """
     if not code.startswith("8"):
-        return _("工会的统一社会信用代码以8开头（登记管理部门为工会）。")
+        return _(
+            "A union’s unified social credit code starts with 8 (registration authority: trade unions)."
+        )
     if kind in (OrgKind.GRASSROOTS, OrgKind.JOINT, OrgKind.SECTOR) and not code.startswith("81"):
-        return _("基层工会的统一社会信用代码以81开头。")
+        return _("A grassroots union’s unified social credit code starts with 81.")
     return None

@@ -53,7 +53,7 @@ EMPLOYER_FIELDS = (
 def _require(actor: Any, capability: str, path: str) -> None:
     """Refuse a write outside the actor's scope; raised inside the transaction, it rolls back."""
     if not actor_can(actor, capability, path):
-        raise ScopeViolation(_("该记录不在您的管辖范围内，操作未执行。"))
+        raise ScopeViolation(_("This record is outside your jurisdiction; nothing was done."))
 
 
 def _clean_credit_code(value: str | None, *, field: str = "credit_code") -> str | None:
@@ -68,10 +68,19 @@ def _clean_credit_code(value: str | None, *, field: str = "credit_code") -> str 
 def _check_org(data: dict[str, Any], parent: Organisation | None) -> None:
     kind = data["kind"]
     if parent is None and kind != OrgKind.REGION_FEDERATION:
-        raise ValidationError({"parent": _("只有省（自治区）总工会可以没有上级工会。")})
+        raise ValidationError(
+            {
+                "parent": _(
+                    "Only a provincial (autonomous region) federation of trade unions may have no parent union."
+                )
+            }
+        )
     if parent is not None and kind not in allowed_child_kinds(parent.kind):
         raise ValidationError(
-            {"kind": _("“%(parent)s”下不能设立这一类型的工会。") % {"parent": parent.name}}
+            {
+                "kind": _("A union of this type cannot be set up under “%(parent)s”.")
+                % {"parent": parent.name}
+            }
         )
     if data.get("credit_code"):
         message = check_union_credit_code(data["credit_code"], kind)
@@ -79,10 +88,12 @@ def _check_org(data: dict[str, Any], parent: Organisation | None) -> None:
             raise ValidationError({"credit_code": message})
     founded = data.get("founded_on")
     if founded and founded > datetime.date.today():
-        raise ValidationError({"founded_on": _("成立日期不能晚于今天。")})
+        raise ValidationError({"founded_on": _("The founding date cannot be later than today.")})
     code = data.get("credit_code")
     if code and Organisation.objects.filter(credit_code=code).exclude(pk=data.get("pk")).exists():
-        raise ValidationError({"credit_code": _("该统一社会信用代码已被其他工会使用。")})
+        raise ValidationError(
+            {"credit_code": _("This unified social credit code is already used by another union.")}
+        )
 
 
 def _new_code(division: Division) -> str:
@@ -94,7 +105,7 @@ def organisation_create(*, actor: Any, parent: Organisation | None, **data: Any)
     """Create a union under ``parent`` (rule: kinds nest as ``rules.allowed_child_kinds``)."""
     if parent is None:
         if not actor.is_superuser:
-            raise ScopeViolation(_("只有平台管理员可以新建顶级工会。"))
+            raise ScopeViolation(_("Only a platform administrator can create a top-level union."))
     else:
         _require(actor, "org.manage", parent.path)
     data["credit_code"] = _clean_credit_code(data.get("credit_code"))
@@ -156,12 +167,17 @@ def organisation_move(
     _require(actor, "org.manage", org.path)
     _require(actor, "org.manage", new_parent.path)
     if org.parent_id is None:
-        raise ValidationError({"parent": _("顶级工会不能迁移。")})
+        raise ValidationError({"parent": _("A top-level union cannot be moved.")})
     if new_parent.path.startswith(org.path):
-        raise ValidationError({"parent": _("不能把工会迁移到它自己或它的下级工会之下。")})
+        raise ValidationError(
+            {"parent": _("A union cannot be moved under itself or one of the unions below it.")}
+        )
     if org.kind not in allowed_child_kinds(new_parent.kind):
         raise ValidationError(
-            {"parent": _("“%(parent)s”下不能设立这一类型的工会。") % {"parent": new_parent.name}}
+            {
+                "parent": _("A union of this type cannot be set up under “%(parent)s”.")
+                % {"parent": new_parent.name}
+            }
         )
     old_path, old_parent = org.path, org.parent
     new_path = new_parent.path + path_segment(org.pk)
@@ -189,17 +205,35 @@ def _responsible_org(employer_union: Organisation | None, division: Division) ->
         return employer_union
     federation = local_federation(division)
     if federation is None:
-        raise ValidationError({"division": _("该区划还没有县级总工会，无法确定属地工会。")})
+        raise ValidationError(
+            {
+                "division": _(
+                    "This division has no county federation of trade unions yet, so the local union cannot be determined."
+                )
+            }
+        )
     return federation
 
 
 def _check_employer(data: dict[str, Any]) -> None:
     code = data.get("credit_code")
     if code and Employer.objects.filter(credit_code=code).exclude(pk=data.get("pk")).exists():
-        raise ValidationError({"credit_code": _("该统一社会信用代码已登记为其他单位。")})
+        raise ValidationError(
+            {
+                "credit_code": _(
+                    "This unified social credit code is already registered to another employer."
+                )
+            }
+        )
     union = data.get("union")
     if union is not None and union.kind in FEDERATION_KINDS:
-        raise ValidationError({"union": _("所属工会应是基层、联合或行业工会，而不是总工会。")})
+        raise ValidationError(
+            {
+                "union": _(
+                    "The affiliated union must be a grassroots, joint or sectoral union, not a federation."
+                )
+            }
+        )
 
 
 @transaction.atomic

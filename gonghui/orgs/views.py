@@ -81,7 +81,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("已新建工会组织。"))
+            messages.success(request, _("Union organisation created."))
             return redirect("orgs:org_detail", code=org.code)
     return render(request, "orgs/org_form.html", {"form": form, "parent": parent})
 
@@ -97,7 +97,7 @@ def org_edit(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("已保存。"))
+            messages.success(request, _("Saved."))
             return redirect("orgs:org_detail", code=org.code)
     return render(request, "orgs/org_form.html", {"form": form, "org": org})
 
@@ -120,7 +120,7 @@ def org_move(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("已迁移，下级组织随之迁移。"))
+            messages.success(request, _("Moved, together with the organisations below it."))
             return redirect("orgs:org_detail", code=org.code)
     return render(request, "orgs/org_move.html", {"form": form, "org": org})
 
@@ -167,7 +167,7 @@ def employer_create(request: HttpRequest) -> HttpResponse:
         except ScopeViolation as error:
             form.add_error("division", error.message)
         else:
-            messages.success(request, _("已登记用人单位。"))
+            messages.success(request, _("Employer registered."))
             return redirect("orgs:employer_detail", pk=employer.pk)
     return render(request, "orgs/employer_form.html", {"form": form})
 
@@ -187,6 +187,6 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ScopeViolation as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("已保存。"))
+            messages.success(request, _("Saved."))
             return redirect("orgs:employer_detail", pk=employer.pk)
     return render(request, "orgs/employer_form.html", {"form": form, "employer": employer})
