@@ -164,7 +164,9 @@ class PagePagination(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> dict[str, Any]:
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest | None = None, **params: Any
+    ) -> dict[str, Any]:
         if pagination.page < 1:
             raise ValidationError({"page": [_("Page numbers start at 1.")]})
         if not 1 <= pagination.page_size <= MAX_PAGE_SIZE:

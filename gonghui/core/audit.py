@@ -53,6 +53,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Bookkeeping columns every row has; the record's own time says when the change happened.
+_TIMESTAMPS = frozenset({"created_at", "updated_at"})
+
+
 def snapshot(
     obj: models.Model, fields: list[str] | None = None, *, masked: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
@@ -63,7 +67,7 @@ def snapshot(
     """
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
+        if (fields is not None and field.name not in fields) or field.name in _TIMESTAMPS:
             continue
         if field.name in masked or field.name.endswith("_hash"):
             data[field.name] = "***"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
@@ -14,6 +14,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from gonghui.accounts.models import RoleAssignment, User
 from gonghui.accounts.scoping import actor_can, scope_filter
 from gonghui.core.models import ChangeRecord
 from gonghui.core.navigation import CONSOLE_NAV
@@ -50,7 +51,9 @@ def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
 def home(request: HttpRequest) -> HttpResponse:
     """The console landing page: what this user can reach, by capability."""
     tiles = [item for item in CONSOLE_NAV if actor_can(request.user, item.capability)]
-    assignments = request.user.role_assignments.select_related("organisation")
+    # The login middleware guarantees a real user here.
+    user = cast(User, request.user)
+    assignments = RoleAssignment.objects.filter(user=user).select_related("organisation")
     return render(request, "console/home.html", {"tiles": tiles, "assignments": assignments})
 
 

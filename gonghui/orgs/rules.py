@@ -13,7 +13,7 @@ _UNDER_FEDERATION = {
     OrgKind.SECTOR,
     OrgKind.GRASSROOTS,
 }
-CHILD_KINDS: dict[str, set[str]] = {
+CHILD_KINDS: dict[str, set[OrgKind]] = {
     OrgKind.REGION_FEDERATION: {OrgKind.CITY_FEDERATION, *_UNDER_FEDERATION},
     OrgKind.CITY_FEDERATION: {OrgKind.COUNTY_FEDERATION, *_UNDER_FEDERATION},
     OrgKind.COUNTY_FEDERATION: _UNDER_FEDERATION,
@@ -25,7 +25,7 @@ CHILD_KINDS: dict[str, set[str]] = {
 }
 
 
-def allowed_child_kinds(parent_kind: str) -> set[str]:
+def allowed_child_kinds(parent_kind: str) -> set[OrgKind]:
     """Which kinds of union may be set up directly under a union of ``parent_kind``.
 
     Federations follow the administrative levels (region → city → county); township, industry,
