@@ -1,0 +1,50 @@
+"""Every write of the 12351 appeals (DESIGN §3): intake, one service per transition, notes,
+attachments. Transitions check the table in rules.TRANSITIONS and use a conditional UPDATE on
+(pk, state, version), so of two handlers acting at once one wins and the other gets a Conflict.
+"""
+
+from gonghui.appeals.services.attachments import alert_mark_read, attachment_add
+from gonghui.appeals.services.common import (
+    intake_organisation,
+    number_prefix,
+    root_organisation,
+    sla_days,
+)
+from gonghui.appeals.services.intake import appeal_intake, route_for
+from gonghui.appeals.services.transitions import (
+    appeal_add_info,
+    appeal_callback,
+    appeal_close,
+    appeal_dispatch,
+    appeal_extend,
+    appeal_merge,
+    appeal_note,
+    appeal_reply,
+    appeal_return,
+    appeal_sign,
+    appeal_start,
+    extension_approver,
+)
+
+__all__ = [
+    "alert_mark_read",
+    "appeal_add_info",
+    "appeal_callback",
+    "appeal_close",
+    "appeal_dispatch",
+    "appeal_extend",
+    "appeal_intake",
+    "appeal_merge",
+    "appeal_note",
+    "appeal_reply",
+    "appeal_return",
+    "appeal_sign",
+    "appeal_start",
+    "attachment_add",
+    "extension_approver",
+    "intake_organisation",
+    "number_prefix",
+    "root_organisation",
+    "route_for",
+    "sla_days",
+]

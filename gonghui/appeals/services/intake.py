@@ -1,0 +1,324 @@
+"""Intake from every channel (hotline, H5, walk-in, API) and routing by the table."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.accounts.models import RoleAssignment
+from gonghui.accounts.roles import roles_with
+from gonghui.accounts.scoping import actor_can
+from gonghui.appeals import rules
+from gonghui.appeals.choices import (
+    Channel,
+    Complexity,
+    EventKind,
+    RequestType,
+    State,
+)
+from gonghui.appeals.models import (
+    Appeal,
+    AppealAlert,
+    RoutingRule,
+    Subject,
+)
+from gonghui.appeals.services.common import (
+    _event,
+    intake_organisation,
+    logger,
+    number_prefix,
+    root_organisation,
+    sla_days,
+)
+from gonghui.core import audit
+from gonghui.core.models import ChangeRecord, Division
+from gonghui.core.pii import blind_index
+from gonghui.core.validators import normalise_phone, parse_resident_id
+from gonghui.core.workdays import add_working_days
+from gonghui.orgs.models import Employer, Organisation
+from gonghui.orgs.selectors import local_federation
+
+# --- routing ---------------------------------------------------------------------------------
+
+
+def route_for(
+    subject: Subject, division: Division, employer: Employer | None = None
+) -> tuple[Organisation, str]:
+    """The responsible union from the routing table, with the reason shown to the dispatcher."""
+    place = employer.division if employer is not None else division
+    codes = [place.code]
+    if place.level == "county":
+        codes += [place.code[:4] + "00", place.code[:2] + "0000"]
+    elif place.level == "city":
+        codes += [place.code[:2] + "0000"]
+    candidates = (
+        RoutingRule.objects.filter(active=True)
+        .filter(Q(subject=subject) | Q(subject__isnull=True))
+        .filter(Q(division_id__in=codes) | Q(division__isnull=True))
+        .select_related("organisation", "subject")
+    )
+    by_candidate = {
+        rules.RouteCandidate(
+            rule.subject.code if rule.subject_id else None, rule.division_id, rule.organisation_id
+        ): rule
+        for rule in candidates
+    }
+    chosen = rules.pick_route(by_candidate.keys(), subject.code, codes)
+    if chosen is not None:
+        rule = by_candidate[chosen]
+        reason = _("Routing rule: %(subject)s × %(division)s → %(org)s") % {
+            "subject": rule.subject.name if rule.subject_id else _("any subject"),
+            "division": rule.division_id or _("any division"),
+            "org": rule.organisation.name,
+        }
+        return rule.organisation, reason
+    federation = local_federation(place)
+    if federation is None:
+        return root_organisation(), _("No rule and no local federation: the regional centre.")
+    if employer is not None:
+        reason = _("Default: the local federation where the employer is (%(division)s).")
+    else:
+        reason = _("Default: the local federation of the caller's division (%(division)s).")
+    return federation, reason % {"division": place.name}
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+def _clean_intake(data: dict[str, Any]) -> dict[str, Any]:
+    """Check every field at once so the caller sees all mistakes, each naming its field."""
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    out["caller_name"] = (data.get("caller_name") or "").strip()
+    if not out["caller_name"]:
+        errors["caller_name"] = _("Name: please enter the caller's name.")
+    try:
+        out["phone"] = normalise_phone(data.get("phone") or "")
+    except ValidationError as error:
+        errors["phone"] = _("Phone: %(error)s") % {"error": error.messages[0]}
+    raw_id = (data.get("id_number") or "").strip()
+    out["id_number"] = ""
+    if raw_id:
+        try:
+            out["id_number"] = parse_resident_id(raw_id).number
+        except ValidationError as error:
+            errors["id_number"] = _("ID number: %(error)s") % {"error": error.messages[0]}
+    out["facts"] = (data.get("facts") or "").strip()
+    if len(out["facts"]) < 4:
+        errors["facts"] = _("What happened: please describe what happened (at least 4 characters).")
+    out["demand"] = (data.get("demand") or "").strip()
+    out["request_type"] = data.get("request_type") or RequestType.HELP
+    if out["request_type"] not in RequestType.values:
+        errors["request_type"] = _("Request type: choose one of the listed types.")
+    out["complexity"] = data.get("complexity") or Complexity.ORDINARY
+    if out["complexity"] not in Complexity.values:
+        errors["complexity"] = _("Complexity: choose one of the listed levels.")
+    division = data.get("division")
+    if not isinstance(division, Division):
+        division = Division.objects.filter(pk=str(division or "")).first()
+    if division is None:
+        errors["division"] = _("Division: choose the county or district where the work is.")
+    out["division"] = division
+    subject = data.get("subject")
+    if subject is not None and not isinstance(subject, Subject):
+        subject = Subject.objects.filter(code=str(subject), active=True).first()
+        if subject is None and data.get("subject"):
+            errors["subject"] = _("Subject: unknown subject.")
+    out["subject"] = subject
+    employer = data.get("employer")
+    if employer is not None and not isinstance(employer, Employer):
+        employer = Employer.objects.filter(pk=employer).first()
+    out["employer"] = employer
+    out["employer_name"] = (
+        data.get("employer_name") or (employer.name if employer else "")
+    ).strip()[:150]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def appeal_intake(
+    *,
+    actor: Any,
+    channel: str,
+    data: dict[str, Any],
+    idempotency_key: str | None = None,
+    answer: str = "",
+    received_at: datetime.datetime | None = None,
+) -> Appeal:
+    """Record a new appeal from any channel; a repeated idempotency key returns the first one.
+
+    ``actor`` is None for the worker's own H5/API submissions. ``answer`` (staff, consultations
+    only) answers and closes the appeal on the spot.
+    """
+    key = (idempotency_key or "").strip()[:80] or None
+    if key:
+        existing = Appeal.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Channel: unknown channel.")})
+    try:
+        with transaction.atomic():
+            return _intake(actor, channel, data, key, answer.strip(), received_at)
+    except IntegrityError:
+        # The same key committed by a concurrent request: answer with that first appeal.
+        if key:
+            existing = Appeal.objects.filter(idempotency_key=key).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+def _classify(text: str) -> tuple[Subject | None, float | None, list[str]]:
+    from gonghui.appeals.classify import default_model
+
+    try:
+        prediction = default_model().predict(text)
+    except ValueError:
+        return None, None, []
+    subject = Subject.objects.filter(code=prediction.category).first()
+    return subject, round(float(prediction.confidence), 4), list(prediction.top_terms)
+
+
+def _intake(
+    actor: Any,
+    channel: str,
+    data: dict[str, Any],
+    key: str | None,
+    answer: str,
+    received_at: datetime.datetime | None,
+) -> Appeal:
+    clean = _clean_intake(data)
+    staff = getattr(actor, "is_authenticated", False)
+    if staff and not actor_can(actor, "appeal.intake"):
+        raise Http404
+    organisation = intake_organisation(actor) if staff else root_organisation()
+    suggested, confidence, terms = _classify(f"{clean['facts']} {clean['demand']}")
+    subject = clean["subject"] or suggested or Subject.objects.get(code="suggestion")
+    received_at = received_at or timezone.now()
+    received_day = timezone.localdate(received_at)
+    sign_days, reply_days = sla_days(clean["request_type"], clean["complexity"])
+    due = rules.deadlines(received_day, sign_days, reply_days, add_working_days)
+    year = received_day.year
+    number = f"{number_prefix()}{year}-{_next_case(year):06d}"
+    appeal = Appeal.objects.create(
+        number=number,
+        channel=channel,
+        received_at=received_at,
+        caller_name=clean["caller_name"][:50],
+        phone=clean["phone"],
+        phone_hash=blind_index("phone", clean["phone"]),
+        id_number=clean["id_number"],
+        id_number_hash=blind_index("id", clean["id_number"]) if clean["id_number"] else "",
+        employer=clean["employer"],
+        employer_name=clean["employer_name"],
+        division=clean["division"],
+        facts=clean["facts"],
+        demand=clean["demand"],
+        request_type=clean["request_type"],
+        subject=subject,
+        subject_confirmed=bool(staff and clean["subject"]),
+        suggested_subject=suggested,
+        suggestion_confidence=confidence,
+        suggestion_terms=terms,
+        complexity=clean["complexity"],
+        urgent=bool(data.get("urgent")) or subject.code == "emergency",
+        organisation=organisation,
+        sign_due=due.sign_due,
+        reply_due=due.reply_due,
+        due_on=due.sign_due,
+        idempotency_key=key,
+        created_by=actor if staff else None,
+    )
+    _event(
+        appeal,
+        EventKind.RECEIVED,
+        actor=actor,
+        public=True,
+        to_state=State.RECEIVED,
+        message=_("Appeal received (%(channel)s).") % {"channel": appeal.get_channel_display()},
+    )
+    audit.record(
+        actor=actor,
+        action=ChangeRecord.Action.CREATE,
+        verb="appeal_intake",
+        obj=appeal,
+        after={"number": number, "channel": channel, "subject": subject.code},
+        organisation_path=organisation.path,
+    )
+    if subject.code == "emergency":
+        _alert_duty(appeal)
+    if answer:
+        _answer_on_spot(actor, appeal, answer)
+    return appeal
+
+
+def _next_case(year: int) -> int:
+    from gonghui.core.counters import next_number
+
+    return next_number(f"appeal:{number_prefix()}{year}")
+
+
+def _answer_on_spot(actor: Any, appeal: Appeal, answer: str) -> None:
+    """A consultation answered during the call: recorded and closed at once."""
+    if appeal.request_type != RequestType.CONSULTATION:
+        raise ValidationError(
+            {"answer": _("Answer: only a consultation can be answered and closed on the spot.")}
+        )
+    now = timezone.now()
+    Appeal.objects.filter(pk=appeal.pk).update(
+        state=State.CLOSED,
+        reply=answer,
+        replied_at=now,
+        closed_at=now,
+        on_time=True,
+        working_days_to_close=0,
+        due_on=None,
+        version=F("version") + 1,
+    )
+    appeal.refresh_from_db()
+    _event(
+        appeal,
+        EventKind.ANSWERED,
+        actor=actor,
+        public=True,
+        from_state=State.RECEIVED,
+        to_state=State.CLOSED,
+        message=answer,
+    )
+
+
+def _alert_duty(appeal: Appeal) -> None:
+    """Emergency: alert the duty staff of the region and of the county at once."""
+    places = [root_organisation()]
+    county = local_federation(appeal.division)
+    if county is not None and county.pk != places[0].pk:
+        places.append(county)
+    user_ids = set(
+        RoleAssignment.objects.filter(
+            organisation__in=places, role__in=roles_with("appeal.duty")
+        ).values_list("user_id", flat=True)
+    )
+    message = _("Emergency appeal %(number)s in %(division)s") % {
+        "number": appeal.number,
+        "division": appeal.division.name,
+    }
+    AppealAlert.objects.bulk_create(
+        [AppealAlert(user_id=uid, appeal=appeal, message=message[:200]) for uid in user_ids],
+        ignore_conflicts=True,
+    )
+    _event(appeal, EventKind.ALERT, message=message, actor_name="")
+    logger.warning(
+        "emergency appeal %s division=%s alerted %d duty staff",
+        appeal.number,
+        appeal.division_id,
+        len(user_ids),
+    )
