@@ -304,6 +304,10 @@ class Transfer(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=TransferState.choices, default=TransferState.PENDING
     )
+    # The membership's state before the request (active or retained), restored on rejection.
+    from_state = models.CharField(
+        _("state before"), max_length=16, choices=MembershipState.choices, default="active"
+    )
     origin = models.CharField(_("requested by"), max_length=16, choices=TransferOrigin.choices)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

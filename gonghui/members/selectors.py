@@ -1,0 +1,208 @@
+"""Reads of the member registry, every one scoped to the actor's part of the tree."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from gonghui.accounts.scoping import scope_filter, subtree_q
+from gonghui.core.pii import blind_index
+from gonghui.core.validators import normalise_text_code
+from gonghui.members.choices import (
+    LIVE_STATES,
+    NEW_EMPLOYMENT_FORM_OCCUPATIONS,
+    ApplicationState,
+    TransferState,
+)
+from gonghui.members.models import JoinApplication, Membership, Person, Transfer
+from gonghui.members.rules import prefix_upper_bound
+from gonghui.orgs.models import Organisation
+
+_ID_LIKE = re.compile(r"\d{17}[\dX]")
+_PHONE_LIKE = re.compile(r"1[3-9]\d{9}")
+_DIGITS = re.compile(r"\d{4,20}")
+_INITIALS = re.compile(r"[a-z]{1,20}")
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """``field`` starts with ``prefix``, as an index range scan on both databases.
+
+    PostgreSQL uses the varchar_pattern_ops index for LIKE 'x%'; SQLite's LIKE is
+    case-insensitive and skips the index, so there it is the binary range [prefix, bound).
+    """
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
+
+
+def search_q(q: str) -> Q:
+    """What ``?q=`` means: an ID number or a phone (exact, through the keyed hash), a card
+    number (exact), pinyin initials ("zhw") or a name (prefix)."""
+    text = q.strip()
+    if not text:
+        return Q()
+    code = normalise_text_code(text)
+    if _ID_LIKE.fullmatch(code):
+        return Q(person__id_number_hash=blind_index("id", code))
+    digits = code.replace("-", "")
+    if _PHONE_LIKE.fullmatch(digits):
+        # An 11-digit string is a phone; a card number of the same shape still matches.
+        return Q(person__phone_hash=blind_index("phone", digits)) | Q(card_number=digits)
+    if _DIGITS.fullmatch(digits):
+        return Q(card_number=digits)
+    lowered = text.lower()
+    if _INITIALS.fullmatch(lowered):
+        return prefix_q("person__name_initials", lowered)
+    return prefix_q("person__name", text)
+
+
+def member_list(
+    *,
+    actor: Any,
+    q: str = "",
+    organisation: Organisation | None = None,
+    occupation: str = "",
+    state: str = "",
+    join_year: int | None = None,
+    new_employment_form: bool = False,
+) -> QuerySet[Membership]:
+    """Memberships the actor may see, searched and filtered; newest first."""
+    qs = Membership.objects.visible_to(actor, "member.view")
+    if q:
+        qs = qs.filter(search_q(q))
+    if organisation is not None:
+        qs = qs.filter(subtree_q("organisation__path", organisation.path))
+    if occupation:
+        qs = qs.filter(occupation=occupation)
+    if new_employment_form:
+        qs = qs.filter(occupation__in=NEW_EMPLOYMENT_FORM_OCCUPATIONS)
+    if state == "live":
+        qs = qs.filter(state__in=LIVE_STATES)
+    elif state:
+        qs = qs.filter(state=state)
+    if join_year:
+        qs = qs.filter(
+            joined_on__gte=datetime.date(join_year, 1, 1),
+            joined_on__lt=datetime.date(join_year + 1, 1, 1),
+        )
+    return qs.select_related("person", "organisation", "employer").order_by("-pk")
+
+
+def member_get_for_actor(*, actor: Any, pk: int) -> Membership:
+    return Membership.objects.select_related("person", "organisation", "employer").get_for_actor(
+        actor, "member.view", pk=pk
+    )
+
+
+def member_timeline(membership: Membership) -> QuerySet[Any]:
+    return membership.events.select_related("actor").order_by("at", "pk")
+
+
+def member_history(membership: Membership) -> QuerySet[Membership]:
+    """The person's other memberships (earlier ones that ended), for the detail page."""
+    return (
+        Membership.objects.filter(person_id=membership.person_id)
+        .exclude(pk=membership.pk)
+        .select_related("organisation")
+        .order_by("-joined_on")
+    )
+
+
+def member_count(
+    organisation: Organisation,
+    *,
+    states: tuple[str, ...] = LIVE_STATES,
+    on: datetime.date | None = None,
+) -> int:
+    """Members under an organisation's whole subtree: one range scan of the organisations' paths
+    joined to the (organisation, state) index of the memberships."""
+    qs = Membership.objects.filter(subtree_q("organisation__path", organisation.path))
+    if on is None:
+        qs = qs.filter(state__in=states)
+    else:
+        # Registry as it stood on a day: joined by then and not ended before it.
+        qs = qs.filter(joined_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+    return qs.count()
+
+
+def member_counts_by_occupation(organisation: Organisation) -> dict[str, int]:
+    rows = (
+        Membership.objects.filter(subtree_q("organisation__path", organisation.path))
+        .filter(state__in=LIVE_STATES)
+        .values("occupation")
+        .annotate(n=Count("pk"))
+    )
+    return {row["occupation"]: row["n"] for row in rows}
+
+
+def person_by_id_number(number: str) -> Person | None:
+    return Person.objects.filter(id_number_hash=blind_index("id", number)).first()
+
+
+# --- join applications ----------------------------------------------------------------------------
+def application_queue(
+    *, actor: Any, state: str = ApplicationState.PENDING
+) -> QuerySet[JoinApplication]:
+    """The review queue: oldest deadline first."""
+    qs = JoinApplication.objects.visible_to(actor, "member.review").select_related(
+        "organisation", "employer"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("due_on", "pk")
+
+
+def application_get_for_actor(*, actor: Any, pk: int) -> JoinApplication:
+    return JoinApplication.objects.select_related("organisation", "employer").get_for_actor(
+        actor, "member.review", pk=pk
+    )
+
+
+def application_status(*, id_number: str, phone: str) -> list[JoinApplication]:
+    """A worker's applications, found only by ID number and phone together (no account)."""
+    return list(
+        JoinApplication.objects.filter(
+            id_number_hash=blind_index("id", id_number), phone_hash=blind_index("phone", phone)
+        )
+        .select_related("organisation")
+        .order_by("-created_at")[:5]
+    )
+
+
+# --- transfers ------------------------------------------------------------------------------------
+def transfer_list(*, actor: Any, state: str = "", direction: str = "") -> QuerySet[Transfer]:
+    """Transfers into or out of the actor's unions (``direction`` "in", "out" or both)."""
+    incoming = scope_filter(actor, "member.transfer", "to_organisation__path")
+    outgoing = scope_filter(actor, "member.transfer", "from_organisation__path")
+    qs = Transfer.objects.all()
+    if direction == "in":
+        condition = incoming
+    elif direction == "out":
+        condition = outgoing
+    else:
+        condition = None if incoming is None or outgoing is None else incoming | outgoing
+    if condition is not None:
+        qs = qs.filter(condition)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related(
+        "membership__person", "from_organisation", "to_organisation", "to_employer"
+    ).order_by("-requested_at", "-pk")
+
+
+def transfer_get_for_actor(*, actor: Any, pk: int) -> Transfer:
+    """A transfer the actor is a party to (old or new union), or 404."""
+    try:
+        return transfer_list(actor=actor).get(pk=pk)
+    except Transfer.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404 from None
+
+
+def transfers_pending_count(*, actor: Any) -> int:
+    return transfer_list(actor=actor, state=TransferState.PENDING).count()

@@ -1,0 +1,67 @@
+"""Permission-contract entries of the members app (see tests/test_permission_contract.py)."""
+
+from __future__ import annotations
+
+from gonghui.members.tests.factories import make_id, make_member
+
+
+def _membership(cast, org):  # type: ignore[no-untyped-def]
+    return make_member(org)
+
+
+def _application(cast, org):  # type: ignore[no-untyped-def]
+    from gonghui.members.models import JoinApplication
+    from gonghui.members.services import join_application_submit
+    from gonghui.testing import make_employer
+
+    employer = make_employer(f"{org.name}申请单位", org)
+    application = join_application_submit(
+        name="李明",
+        id_number=make_id(),
+        phone="13912345678",
+        occupation="courier",
+        employer=employer,
+    )
+    assert isinstance(application, JoinApplication)
+    return application
+
+
+def _transfer(cast, org):  # type: ignore[no-untyped-def]
+    """A transfer into ``org`` from a member of the other county."""
+    from gonghui.members.models import Transfer
+    from gonghui.members.services import transfer_request
+
+    source = cast.yz_union if org == cast.xingqing else cast.xq_union
+    membership = make_member(source)
+    transfer = transfer_request(
+        actor=None, membership=membership, to_organisation=org, origin="member"
+    )
+    assert isinstance(transfer, Transfer)
+    return transfer
+
+
+SCOPED = {
+    "members.Membership": ("member.view", _membership),
+    "members.JoinApplication": ("member.review", _application),
+    "members.Transfer": ("member.transfer", _transfer),
+}
+URLS: dict = {}
+API: dict = {}
+
+
+def _retain_at_other_city(cast):  # type: ignore[no-untyped-def]
+    from gonghui.members import services
+
+    membership = make_member(cast.xq_union)
+    services.membership_retain(
+        actor=cast.xq_staff, membership=membership, reason="retirement", keep_at=cast.yuanzhou
+    )
+
+
+def _members_state(cast):  # type: ignore[no-untyped-def]
+    from gonghui.members.models import Membership
+
+    return list(Membership.objects.order_by("pk").values("pk", "organisation_id", "state"))
+
+
+ESCAPES = [(_retain_at_other_city, _members_state)]
