@@ -10,6 +10,7 @@ A scoped model, URL or API path without a contract entry fails the test, so noth
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Any
 
 import pytest
@@ -147,8 +148,8 @@ def test_every_api_path_with_parameters_has_a_contract() -> None:
 @pytest.mark.parametrize("operation", _api_operations(), ids=lambda op: f"{op[1]} {op[0]}")
 def test_api_anonymous(operation: tuple[str, str, bool], client: Any, cast: Any) -> None:
     path, method, secured = operation
-    params = API.get(path, lambda c, o: {})(cast, cast.xingqing)
-    url = path.format(**params)
+    # Anonymous callers are refused before any lookup, so placeholder values will do.
+    url = re.sub(r"{\w+}", "1", path)
     response = client.generic(method, url, content_type="application/json", data="{}")
     if secured:
         assert response.status_code in (401, 403)

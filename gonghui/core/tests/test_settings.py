@@ -22,7 +22,7 @@ def _env(**extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("GONGHUI_") and k != "DJANGO_SETTINGS_MODULE"
+        if not k.startswith(("GONGHUI_", "DJANGO_"))
     }
     return env | extra
 
