@@ -55,7 +55,7 @@ e2e: install
 	$(BIN)/pytest -m e2e tests/e2e
 
 bench: install
-	$(PY) bench/run_all.py
+	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var
