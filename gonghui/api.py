@@ -5,6 +5,7 @@ from ninja.renderers import JSONRenderer
 
 from gonghui.core.api import SessionAuth, TokenAuth, install_error_handlers
 from gonghui.orgs.api import router as orgs_router
+from gonghui.stations.api import router as stations_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -24,3 +25,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/orgs/", orgs_router)
+api.add_router("/stations/", stations_router)

@@ -40,7 +40,7 @@ def station_list(
     if status:
         qs = qs.filter(status=status)
     if division:
-        qs = qs.filter(division_id__startswith=division_prefix(division))
+        qs = qs.filter(division__code__startswith=division_prefix(division))
     return qs.order_by("code")
 
 
@@ -60,7 +60,7 @@ def public_station_list(
     if status:
         qs = qs.filter(status=status)
     if division:
-        qs = qs.filter(division_id__startswith=division_prefix(division))
+        qs = qs.filter(division__code__startswith=division_prefix(division))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
     if facility:
@@ -120,7 +120,7 @@ def registry_demand(division: str = "") -> Demand:
     each is placed at a deterministic jitter around its division's centre."""
     qs = Employer.objects.all()
     if division:
-        qs = qs.filter(division_id__startswith=division_prefix(division))
+        qs = qs.filter(division__code__startswith=division_prefix(division))
     rows = list(qs.values_list("pk", "division_id", "employee_count"))
     rows = [r for r in rows if r[1] in DIVISION_CENTRES]
     source = "employees"

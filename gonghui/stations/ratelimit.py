@@ -1,0 +1,50 @@
+"""A fixed-window request limit per client address, kept in the shared Django cache, for the
+public endpoints (the map is open to anyone, scrapers included)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def limit_per_minute() -> int:
+    return int(getattr(settings, "GONGHUI_STATIONS_RATE_PER_MINUTE", 600))
+
+
+def check(request: HttpRequest, scope: str = "stations") -> None:
+    """Count this request; raise HTTP 429 past the limit of the current minute."""
+    limit = limit_per_minute()
+    if limit <= 0:
+        return
+    key = f"rl:{scope}:{client_address(request)}:{int(time.time() // 60)}"
+    if cache.add(key, 1, 90):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, 90)
+            count = 1
+    if count > limit:
+        raise HttpError(429, _("Too many requests; please try again in a minute."))
+
+
+def rate_limited(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        check(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
