@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.stations",
     "gonghui.members",
+    "gonghui.memberimport",
     "gonghui.appeals",
 ]
 

@@ -1,0 +1,533 @@
+"""Writes of mass enrolment (集中入会): preview a file, apply it, undo a batch.
+
+The apply path is built for 100k-row files: one ``id_number_hash IN (...)`` query per chunk to
+find people already registered, employers matched once per distinct name/credit code, card
+numbers reserved as one block from the locked counter, then ``bulk_create`` of persons,
+memberships, timeline events and batch links in chunks, and one audit record for the batch.
+Strict mode runs all of it in one transaction: a failure anywhere leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, ProtectedError, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.accounts.scoping import actor_can, subtree_q
+from gonghui.core import audit
+from gonghui.core.errors import Conflict, ScopeViolation
+from gonghui.core.models import ChangeRecord
+from gonghui.core.pii import blind_index
+from gonghui.memberimport import files
+from gonghui.memberimport.models import ImportBatch, ImportedMembership, ImportMode, ImportStatus
+from gonghui.memberimport.rules import (
+    ParseResult,
+    RowError,
+    ValidRow,
+    education_value,
+    occupation_value,
+    parse_table,
+    read_table,
+    split_header,
+)
+from gonghui.members.choices import LIVE_STATES, EventKind, MembershipState
+from gonghui.members.models import Membership, MembershipEvent, Person
+from gonghui.members.rules import name_initials
+from gonghui.members.services import card_numbers
+from gonghui.orgs.choices import EmployerSize, Industry, Ownership
+from gonghui.orgs.models import Employer, Organisation
+
+CAPABILITY = "member.import"
+CHUNK = 2000
+T = TypeVar("T")
+
+
+def undo_days() -> int:
+    return int(getattr(settings, "GONGHUI_IMPORT_UNDO_DAYS", 7))
+
+
+def background_threshold() -> int:
+    """Files with more rows than this run as a background task (the issue: 5,000)."""
+    return int(getattr(settings, "GONGHUI_IMPORT_BACKGROUND_ROWS", 5000))
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _require(actor: Any, path: str) -> None:
+    if not actor_can(actor, CAPABILITY, path):
+        raise ScopeViolation(_("This union is outside your area; nothing was imported."))
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+def _progress_key(batch_id: int) -> str:
+    return f"memberimport:progress:{batch_id}"
+
+
+def set_progress(batch: ImportBatch, percent: int) -> None:
+    """Progress for the polling bar: the cache always, the batch row when no transaction is open
+    (inside the all-or-nothing transaction other connections could not see the row anyway)."""
+    percent = max(0, min(100, percent))
+    cache.set(_progress_key(batch.pk), percent, 3600)
+    if not transaction.get_connection().in_atomic_block:
+        ImportBatch.objects.filter(pk=batch.pk).update(progress=percent)
+    batch.progress = percent
+
+
+def get_progress(batch: ImportBatch) -> int:
+    if batch.status in (ImportStatus.APPLIED, ImportStatus.UNDONE):
+        return 100
+    cached = cache.get(_progress_key(batch.pk))
+    return int(cached) if cached is not None else batch.progress
+
+
+# --- preview -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """A file read and checked: what ``batch_apply`` needs without reading the file again."""
+
+    table: list[list[Any]]
+    header_index: int
+    parsed: ParseResult
+    # id_number_hash → id of a registered person without a live membership (re-joining).
+    returning: dict[str, int] = field(default_factory=dict)
+    hashes: dict[int, str] = field(default_factory=dict)  # row number → id_number_hash
+
+
+def prepare(data: bytes, file_name: str, *, today: datetime.date | None = None) -> Prepared:
+    """Read and check a file against the rules and the registry (no writes)."""
+    table = read_table(file_name, data)
+    today = today or timezone.localdate()
+    _, header_index = split_header(table)
+    parsed = parse_table(table, today=today, occupation_of=occupation_value)
+    prepared = Prepared(table=table, header_index=header_index, parsed=parsed)
+    _check_registry(prepared)
+    return prepared
+
+
+def _check_registry(prepared: Prepared) -> None:
+    """Flag rows whose person already holds a live membership (already_member), and note people
+    registered before without one. One query per chunk on the unique hash index."""
+    parsed = prepared.parsed
+    prepared.hashes = {row.row: blind_index("id", row.id_number) for row in parsed.valid}
+    live = Membership.objects.filter(person=OuterRef("pk"), state__in=[*LIVE_STATES])
+    known: dict[str, tuple[int, bool]] = {}
+    for chunk in _chunks(list(prepared.hashes.values()), 5000):
+        for pk, digest, is_live in (
+            Person.objects.filter(id_number_hash__in=chunk)
+            .annotate(live=Exists(live))
+            .values_list("pk", "id_number_hash", "live")
+        ):
+            known[digest] = (pk, is_live)
+    if not known:
+        return
+    still_valid: list[ValidRow] = []
+    label = parsed.header.label("id_number")
+    for row in parsed.valid:
+        digest = prepared.hashes[row.row]
+        hit = known.get(digest)
+        if hit is None:
+            still_valid.append(row)
+        elif hit[1]:
+            parsed.add_error(
+                RowError(
+                    row.row,
+                    label,
+                    "already_member",
+                    _(
+                        "This person is already a union member; "
+                        "ask their union for a membership transfer instead."
+                    ),
+                )
+            )
+        else:
+            prepared.returning[digest] = hit[0]
+            still_valid.append(row)
+    parsed.valid = still_valid
+    parsed.errors.sort(key=lambda error: error.row)
+
+
+def _error_dicts(parsed: ParseResult) -> list[dict[str, Any]]:
+    return [error.as_dict() for error in parsed.errors]
+
+
+@transaction.atomic
+def batch_preview(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    file_name: str,
+    data: bytes,
+    mode: str = ImportMode.STRICT,
+    today: datetime.date | None = None,
+) -> tuple[ImportBatch, Prepared]:
+    """Check an uploaded file and keep it as a batch awaiting apply. File-level problems (not a
+    spreadsheet, no ID column...) raise ValidationError({"file": ...}) and keep nothing."""
+    _require(actor, organisation.path)
+    try:
+        prepared = prepare(data, file_name, today=today)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}, code=error.code) from None
+    parsed = prepared.parsed
+    batch = ImportBatch.objects.create(
+        file_name=file_name[:255],
+        file_sha256=files.sha256(data),
+        file_sealed=files.seal(data),
+        actor=actor if getattr(actor, "pk", None) else None,
+        organisation=organisation,
+        mode=mode,
+        total_rows=parsed.total,
+        error_rows=len(parsed.error_rows),
+        errors=_error_dicts(parsed),
+    )
+    return batch, prepared
+
+
+def batch_prepared(batch: ImportBatch) -> Prepared:
+    """Read and check a kept batch file again (the registry may have changed since preview)."""
+    return prepare(files.unseal(batch.file_sealed), batch.file_name)
+
+
+# --- apply -------------------------------------------------------------------------------------
+
+
+def batch_submit(*, actor: Any, batch: ImportBatch, mode: str | None = None) -> ImportBatch:
+    """Apply now, or queue the background task for a large file (progress shown on the batch)."""
+    _require(actor, batch.organisation.path)
+    if batch.total_rows > background_threshold():
+        from gonghui.memberimport.tasks import apply_batch_task
+
+        updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
+            status=ImportStatus.QUEUED, mode=mode or batch.mode, progress=0
+        )
+        if not updated:
+            raise Conflict(_("This batch has already been imported or is being imported."))
+        cache.set(_progress_key(batch.pk), 0, 3600)
+        apply_batch_task.enqueue(batch.pk, getattr(actor, "pk", None), mode or batch.mode)
+        batch.refresh_from_db()
+        return batch
+    return batch_apply(actor=actor, batch=batch, mode=mode)
+
+
+def batch_apply(
+    *,
+    actor: Any,
+    batch: ImportBatch,
+    mode: str | None = None,
+    prepared: Prepared | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportBatch:
+    """Import a previewed batch. Strict (default): all rows or none. Valid-only: every row
+    without an error. The registry is checked again inside the transaction."""
+    _require(actor, batch.organisation.path)
+    mode = mode or batch.mode
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[ImportStatus.PREVIEWED, ImportStatus.QUEUED]
+    ).update(status=ImportStatus.RUNNING, mode=mode)
+    if not claimed:
+        raise Conflict(_("This batch has already been imported or is being imported."))
+    batch.status, batch.mode = ImportStatus.RUNNING, mode
+    report = progress or (lambda percent: set_progress(batch, percent))
+    try:
+        if prepared is None:
+            report(5)
+            prepared = batch_prepared(batch)
+        report(20)
+        _apply(actor, batch, prepared, report)
+    except Exception as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.FAILED, message=message[:500]
+        )
+        batch.refresh_from_db()
+        if isinstance(error, ValidationError | Conflict | ScopeViolation):
+            return batch
+        raise
+    batch.refresh_from_db()
+    set_progress(batch, 100)
+    return batch
+
+
+@transaction.atomic
+def _apply(actor: Any, batch: ImportBatch, prepared: Prepared, report: Callable) -> None:
+    batch = ImportBatch.objects.select_for_update().select_related("organisation").get(pk=batch.pk)
+    _require(actor, batch.organisation.path)
+    _check_registry(prepared)  # again, under the transaction: someone may have joined meanwhile
+    parsed = prepared.parsed
+    batch.total_rows = parsed.total
+    batch.errors = _error_dicts(parsed)
+    batch.error_rows = len(parsed.error_rows)
+    if parsed.errors and batch.mode == ImportMode.STRICT:
+        batch.status = ImportStatus.FAILED
+        batch.message = _(
+            "Nothing was imported: %(count)d rows have problems. Fix them and upload again, "
+            "or import the valid rows only."
+        ) % {"count": batch.error_rows}
+        batch.save()
+        return
+    rows = parsed.valid
+    employers, created_employers = _resolve_employers(actor, batch.organisation, rows)
+    report(30)
+    memberships = _insert_rows(actor, batch, prepared, rows, employers, report)
+    now = timezone.now()
+    batch.imported_rows = memberships
+    batch.created_employer_ids = created_employers
+    batch.status = ImportStatus.APPLIED
+    batch.applied_at = now
+    batch.message = ""
+    batch.save()
+    audit.record(
+        actor=actor,
+        action=ChangeRecord.Action.CREATE,
+        verb="member_import_apply",
+        obj=batch,
+        after={
+            "file_name": batch.file_name,
+            "file_sha256": batch.file_sha256,
+            "mode": batch.mode,
+            "total_rows": batch.total_rows,
+            "imported": memberships,
+            "error_rows": batch.error_rows,
+            "created_employers": len(created_employers),
+        },
+        organisation_path=batch.organisation.path,
+    )
+    _require(actor, batch.organisation.path)
+
+
+def _resolve_employers(
+    actor: Any, organisation: Organisation, rows: list[ValidRow]
+) -> tuple[dict[tuple[str, str], int], list[int]]:
+    """Employer id per (credit code, name): by credit code anywhere (it is unique nationally),
+    else by name within the importing union's subtree, else registered as a new employer
+    responsible to the importing union."""
+    keys = {(row.credit_code, row.employer_name) for row in rows}
+    codes = {code for code, _name in keys if code}
+    by_code = dict(Employer.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"))
+    names = {name for code, name in keys if not code or code not in by_code}
+    by_name: dict[str, int] = {}
+    for name, pk in (
+        Employer.objects.filter(subtree_q("organisation__path", organisation.path))
+        .filter(name__in=names)
+        .order_by("pk")
+        .values_list("name", "pk")
+    ):
+        by_name.setdefault(name, pk)
+    result: dict[tuple[str, str], int] = {}
+    new: dict[tuple[str, str], Employer] = {}
+    for code, name in keys:
+        pk = by_code.get(code) if code else None
+        if pk is None and not code:
+            pk = by_name.get(name)
+        if pk is not None:
+            result[(code, name)] = pk
+            continue
+        key = (code, "") if code else ("", name)
+        if key not in new:
+            new[key] = Employer(
+                name=name,
+                credit_code=code or None,
+                division_id=organisation.division_id,
+                industry=Industry.O,
+                size=EmployerSize.SMALL,
+                ownership=Ownership.OTHER,
+                union=None if organisation.is_federation else organisation,
+                organisation=organisation,
+            )
+    created = Employer.objects.bulk_create(new.values())
+    for (code, name), employer in zip(new.keys(), created, strict=True):
+        for key in keys:
+            if key not in result and ((code and key[0] == code) or (not code and key[1] == name)):
+                result[key] = employer.pk
+    return result, [employer.pk for employer in created]
+
+
+def _insert_rows(
+    actor: Any,
+    batch: ImportBatch,
+    prepared: Prepared,
+    rows: list[ValidRow],
+    employers: dict[tuple[str, str], int],
+    report: Callable,
+) -> int:
+    if not rows:
+        return 0
+    cards = card_numbers(len(rows))  # one block from the registry's locked counter
+    actor_id = getattr(actor, "pk", None)
+    note = _("Mass enrolment: %(file)s") % {"file": batch.file_name}
+    now = timezone.now()
+    total = len(rows)
+    done = 0
+    for chunk_start in range(0, total, CHUNK):
+        chunk = rows[chunk_start : chunk_start + CHUNK]
+        person_ids: list[int] = []
+        new_people: list[Person] = []
+        new_index: list[int] = []
+        for index, row in enumerate(chunk):
+            digest = prepared.hashes[row.row]
+            existing = prepared.returning.get(digest)
+            person_ids.append(existing or 0)
+            if existing is None:
+                new_index.append(index)
+                new_people.append(
+                    Person(
+                        name=row.name,
+                        name_initials=name_initials(row.name),
+                        id_number=row.id_number,
+                        id_number_hash=digest,
+                        sex=row.sex,
+                        birth_date=row.birth_date,
+                        id_division_code=row.division_code,
+                        ethnicity=row.ethnicity,
+                        phone=row.phone,
+                        phone_hash=blind_index("phone", row.phone) if row.phone else "",
+                        education=education_value(row.education),
+                    )
+                )
+        for index, person in zip(new_index, Person.objects.bulk_create(new_people), strict=True):
+            person_ids[index] = person.pk
+        memberships = Membership.objects.bulk_create(
+            Membership(
+                person_id=person_ids[index],
+                organisation_id=batch.organisation_id,
+                employer_id=employers.get((row.credit_code, row.employer_name)),
+                occupation=row.occupation,
+                state=MembershipState.ACTIVE,
+                card_number=cards[chunk_start + index],
+                joined_on=row.joined_on,
+            )
+            for index, row in enumerate(chunk)
+        )
+        MembershipEvent.objects.bulk_create(
+            MembershipEvent(
+                membership_id=membership.pk,
+                kind=EventKind.JOINED,
+                at=now,
+                actor_id=actor_id,
+                note=note,
+                data={"batch": batch.pk, "row": row.row},
+            )
+            for membership, row in zip(memberships, chunk, strict=True)
+        )
+        new_set = set(new_index)
+        ImportedMembership.objects.bulk_create(
+            ImportedMembership(
+                batch_id=batch.pk, membership_id=membership.pk, person_created=index in new_set
+            )
+            for index, membership in enumerate(memberships)
+        )
+        done += len(chunk)
+        report(30 + 65 * done // total)
+    return total
+
+
+# --- undo --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def batch_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    """Remove exactly what the batch created (memberships, their events, the people it
+    registered, employers it registered that nothing else uses), within the undo window.
+
+    Refused when any of its memberships changed since (a transfer, a status change, an edit):
+    undoing would then destroy someone's later work.
+    """
+    batch = ImportBatch.objects.select_for_update().select_related("organisation").get(pk=batch.pk)
+    _require(actor, batch.organisation.path)
+    if batch.status != ImportStatus.APPLIED or batch.applied_at is None:
+        raise Conflict(_("Only an imported batch can be undone."), code="not_applied")
+    if timezone.now() - batch.applied_at > datetime.timedelta(days=undo_days()):
+        raise Conflict(
+            _("A batch can only be undone within %(days)d days of its import.")
+            % {"days": undo_days()},
+            code="undo_expired",
+        )
+    items = ImportedMembership.objects.filter(batch=batch)
+    membership_ids = list(items.values_list("membership_id", flat=True))
+    created_people = list(
+        items.filter(person_created=True).values_list("membership__person_id", flat=True)
+    )
+    changed = _changed_memberships(batch, membership_ids)
+    if changed:
+        raise Conflict(
+            _(
+                "This batch cannot be undone: %(count)d of its memberships changed since the "
+                "import (for example card %(card)s). Handle those members one by one instead."
+            )
+            % {"count": len(changed), "card": changed[0]},
+            code="batch_changed",
+        )
+    for chunk in _chunks(membership_ids, 5000):
+        MembershipEvent.objects.filter(membership_id__in=chunk).delete()
+        ImportedMembership.objects.filter(membership_id__in=chunk).delete()
+        Membership.objects.filter(pk__in=chunk).delete()
+    for chunk in _chunks(created_people, 5000):
+        Person.objects.filter(pk__in=chunk, memberships__isnull=True).delete()
+    removed_employers = 0
+    for pk in batch.created_employer_ids:
+        try:
+            removed_employers += (
+                Employer.objects.filter(pk=pk, memberships__isnull=True)
+                .delete()[1]
+                .get("orgs.Employer", 0)
+            )
+        except ProtectedError:
+            continue  # something else uses it now: keep it
+    batch.status = ImportStatus.UNDONE
+    batch.undone_at = timezone.now()
+    batch.undone_by = actor if getattr(actor, "pk", None) else None
+    batch.save(update_fields=["status", "undone_at", "undone_by"])
+    audit.record(
+        actor=actor,
+        action=ChangeRecord.Action.DELETE,
+        verb="member_import_undo",
+        obj=batch,
+        before={"imported": len(membership_ids), "file_sha256": batch.file_sha256},
+        after={
+            "removed_memberships": len(membership_ids),
+            "removed_people": len(created_people),
+            "removed_employers": removed_employers,
+        },
+        organisation_path=batch.organisation.path,
+    )
+    return batch
+
+
+def _changed_memberships(batch: ImportBatch, membership_ids: list[int]) -> list[str]:
+    """Card numbers of the batch's memberships that changed after the import (state, union,
+    any edit, any timeline entry besides joining), or "?" for one that is gone."""
+    assert batch.applied_at is not None
+    changed: set[str] = set()
+    for chunk in _chunks(membership_ids, 5000):
+        rows = Membership.objects.filter(pk__in=chunk)
+        changed.update(
+            card or "?"
+            for card in rows.filter(
+                ~Q(state=MembershipState.ACTIVE)
+                | ~Q(organisation_id=batch.organisation_id)
+                | Q(updated_at__gt=batch.applied_at)
+                | Exists(
+                    MembershipEvent.objects.filter(membership=OuterRef("pk")).exclude(
+                        kind=EventKind.JOINED
+                    )
+                )
+            ).values_list("card_number", flat=True)[:10]
+        )
+        if rows.count() != len(chunk):
+            changed.add("?")
+    return sorted(changed)

@@ -1,0 +1,71 @@
+"""Builders of import files for the tests: valid ID numbers, XLSX and CSV bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from gonghui.core.validators import id_check_character
+
+HEADER = [
+    "姓名",
+    "身份证号",
+    "手机号",
+    "性别",
+    "民族",
+    "工作单位",
+    "统一社会信用代码",
+    "职业",
+    "入会日期",
+]
+
+
+def make_id(seq: int, *, division: str = "640104", birth: str = "19900101") -> str:
+    """A valid resident ID; odd ``seq`` gives a man, even a woman (17th digit parity)."""
+    body = f"{division}{birth}{seq % 1000:03d}"
+    return body + id_check_character(body)
+
+
+def sex_of(number: str) -> str:
+    return "男" if int(number[16]) % 2 else "女"
+
+
+def member_row(seq: int, *, employer: str = "银川顺达快递有限公司", **extra: Any) -> list[Any]:
+    number = make_id(seq)
+    row = {
+        "姓名": f"张{seq}",
+        "身份证号": number,
+        "手机号": f"139{seq:08d}",
+        "性别": sex_of(number),
+        "民族": "汉族",
+        "工作单位": employer,
+        "统一社会信用代码": "",
+        "职业": "快递员",
+        "入会日期": "2026-01-05",
+    }
+    row.update(extra)
+    return [row[name] for name in HEADER]
+
+
+def xlsx_bytes(rows: list[list[Any]], header: list[str] | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header or HEADER)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(
+    rows: list[list[Any]], header: list[str] | None = None, *, encoding: str = "utf-8"
+) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header or HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)

@@ -1,0 +1,280 @@
+"""Preview, apply (strict / valid-only), background path and undo of mass enrolment."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from gonghui.core.errors import Conflict, ScopeViolation
+from gonghui.core.models import ChangeRecord
+from gonghui.core.pii import blind_index
+from gonghui.memberimport import services
+from gonghui.memberimport.models import ImportBatch, ImportedMembership, ImportMode, ImportStatus
+from gonghui.memberimport.tests.factories import csv_bytes, make_id, member_row, xlsx_bytes
+from gonghui.members.choices import EventKind, MembershipState
+from gonghui.members.models import Membership, MembershipEvent, Person
+from gonghui.orgs.models import Employer
+
+pytestmark = pytest.mark.django_db
+
+
+def _preview(cast, rows, *, actor=None, org=None, name="members.xlsx", mode=ImportMode.STRICT):
+    return services.batch_preview(
+        actor=actor or cast.xq_staff,
+        organisation=org or cast.xq_union,
+        file_name=name,
+        data=xlsx_bytes(rows),
+        mode=mode,
+    )
+
+
+def _member(cast, seq: int, *, org=None, state=MembershipState.ACTIVE) -> Membership:
+    number = make_id(seq)
+    person = Person.objects.create(
+        name=f"老{seq}",
+        id_number=number,
+        id_number_hash=blind_index("id", number),
+        sex="M",
+        birth_date=datetime.date(1990, 1, 1),
+        id_division_code="640104",
+    )
+    return Membership.objects.create(
+        person=person,
+        organisation=org or cast.yz_union,
+        state=state,
+        joined_on=datetime.date(2020, 1, 1),
+        card_number=f"X{seq}",
+    )
+
+
+def test_strict_apply_imports_every_row_with_events_cards_and_one_audit_record(cast):
+    rows = [member_row(1, **{"姓名": "张宏伟"})] + [member_row(i) for i in range(2, 6)]
+    batch, _ = _preview(cast, rows)
+    assert batch.status == ImportStatus.PREVIEWED and batch.total_rows == 5 and batch.errors == []
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    assert batch.status == ImportStatus.APPLIED and batch.imported_rows == 5
+    memberships = Membership.objects.filter(organisation=cast.xq_union)
+    assert memberships.count() == 5
+    assert len({m.card_number for m in memberships}) == 5
+    first = memberships.select_related("person", "employer").get(person__name="张宏伟")
+    assert first.person.id_number == make_id(1)  # decrypted through the field
+    assert first.person.phone == "13900000001"
+    assert first.person.phone_hash == blind_index("phone", "13900000001")
+    assert first.person.name_initials == "zhw"
+    assert first.occupation == "courier" and first.joined_on == datetime.date(2026, 1, 5)
+    assert first.employer.name == "银川顺达快递有限公司"
+    assert first.employer.organisation == cast.xq_union
+    assert MembershipEvent.objects.filter(kind=EventKind.JOINED).count() == 5
+    assert Employer.objects.filter(name="银川顺达快递有限公司").count() == 1
+    records = ChangeRecord.objects.filter(verb="member_import_apply")
+    assert records.count() == 1 and records.get().after["imported"] == 5
+
+
+def test_existing_employer_matched_by_credit_code_or_by_name_in_scope(cast):
+    rows = [
+        member_row(
+            1, employer="随便写的名字", **{"统一社会信用代码": cast.yz_employer.credit_code}
+        ),
+        member_row(2, employer=cast.xq_employer.name),
+    ]
+    batch, _ = _preview(cast, rows)
+    services.batch_apply(actor=cast.xq_staff, batch=batch)
+    employers = dict(Membership.objects.values_list("person__name", "employer_id"))
+    assert employers == {"张1": cast.yz_employer.pk, "张2": cast.xq_employer.pk}
+    assert batch.created_employer_ids == [] or ImportBatch.objects.get().created_employer_ids == []
+
+
+def test_strict_mode_with_errors_writes_nothing(cast):
+    rows = [member_row(1), member_row(2, **{"手机号": "12345"}), member_row(3)]
+    batch, _ = _preview(cast, rows)
+    assert batch.error_rows == 1
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    assert batch.status == ImportStatus.FAILED and batch.imported_rows == 0
+    assert "没有导入" in batch.message
+    assert not Membership.objects.exists() and not Person.objects.exists()
+    assert not Employer.objects.filter(name="银川顺达快递有限公司").exists()
+
+
+def test_valid_only_imports_the_good_rows(cast):
+    rows = [member_row(1), member_row(2, **{"手机号": "12345"}), member_row(3)]
+    batch, _ = _preview(cast, rows, mode=ImportMode.VALID_ONLY)
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    assert batch.status == ImportStatus.APPLIED
+    assert batch.imported_rows == 2 and batch.error_rows == 1
+    assert set(Person.objects.values_list("name", flat=True)) == {"张1", "张3"}
+
+
+def test_failure_half_way_leaves_nothing(cast, monkeypatch):
+    calls = {"n": 0}
+    real = MembershipEvent.objects.bulk_create
+
+    def boom(*args, **kwargs):
+        calls["n"] += 1
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(MembershipEvent.objects, "bulk_create", boom)
+    batch, _ = _preview(cast, [member_row(i) for i in range(1, 4)])
+    with pytest.raises(RuntimeError):
+        services.batch_apply(actor=cast.xq_staff, batch=batch)
+    monkeypatch.setattr(MembershipEvent.objects, "bulk_create", real)
+    assert calls["n"] == 1
+    assert not Person.objects.exists() and not Membership.objects.exists()
+    assert not Employer.objects.filter(name="银川顺达快递有限公司").exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED and "disk full" in batch.message
+
+
+def test_already_member_is_flagged_without_naming_the_union_and_left_member_rejoins(cast):
+    _member(cast, 1)
+    left = _member(cast, 2, state=MembershipState.LEFT)
+    batch, _ = _preview(cast, [member_row(1), member_row(2)], mode=ImportMode.VALID_ONLY)
+    assert [(e["row"], e["column"], e["code"]) for e in batch.errors] == [
+        (2, "身份证号", "already_member")
+    ]
+    message = batch.errors[0]["message"]
+    assert "已是工会会员" in message and cast.yz_union.name not in message
+    services.batch_apply(actor=cast.xq_staff, batch=batch)
+    rejoined = Membership.objects.get(organisation=cast.xq_union)
+    assert rejoined.person_id == left.person_id  # the same registry row, a new membership
+    assert Person.objects.count() == 2
+
+
+def test_member_joining_between_preview_and_apply_is_caught(cast):
+    batch, _ = _preview(cast, [member_row(1), member_row(2)])
+    _member(cast, 2)
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    assert batch.status == ImportStatus.FAILED
+    assert [e["code"] for e in batch.errors] == ["already_member"]
+    assert Membership.objects.count() == 1
+
+
+def test_applying_twice_is_refused(cast):
+    batch, _ = _preview(cast, [member_row(1)])
+    services.batch_apply(actor=cast.xq_staff, batch=batch)
+    with pytest.raises(Conflict):
+        services.batch_apply(actor=cast.xq_staff, batch=batch)
+
+
+def test_broken_and_wrong_files_give_a_chinese_file_error(cast):
+    for name, data in [
+        ("members.xlsx", b"PK\x03\x04 this is not a workbook"),
+        ("members.csv", b"\x00\x01\x02binary"),
+        ("members.pdf", b"%PDF-1.4"),
+        ("members.csv", "名字,电话\n张三,13900000000\n".encode()),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            services.batch_preview(
+                actor=cast.xq_staff, organisation=cast.xq_union, file_name=name, data=data
+            )
+        assert "file" in caught.value.message_dict
+        text = caught.value.message_dict["file"][0]
+        assert any(word in text for word in ("无法读取", "只能导入", "缺少")), text
+    assert not ImportBatch.objects.exists()
+
+
+def test_gbk_csv_and_bom_csv(cast):
+    for encoding in ("gbk", "utf-8-sig"):
+        data = csv_bytes([member_row(1), member_row(2)], encoding=encoding)
+        batch, prepared = services.batch_preview(
+            actor=cast.xq_staff, organisation=cast.xq_union, file_name="a.csv", data=data
+        )
+        assert batch.errors == [] and [r.name for r in prepared.parsed.valid] == ["张1", "张2"]
+
+
+def test_scope_another_countys_union_is_refused(cast):
+    with pytest.raises(ScopeViolation):
+        _preview(cast, [member_row(1)], org=cast.yz_union)
+    batch, _ = _preview(cast, [member_row(1)], actor=cast.yz_staff, org=cast.yz_union)
+    with pytest.raises(ScopeViolation):
+        services.batch_apply(actor=cast.xq_staff, batch=batch)
+    with pytest.raises(ScopeViolation):
+        _preview(cast, [member_row(1)], actor=cast.nobody)
+    assert not Membership.objects.exists()
+
+
+def test_undo_within_seven_days_removes_exactly_the_batch(cast):
+    keep = _member(cast, 900)
+    keep_employer_count = Employer.objects.count()
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC), tick=False):
+        batch, _ = _preview(cast, [member_row(i) for i in range(1, 4)])
+        batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    assert Membership.objects.count() == 4
+    with time_machine.travel(datetime.datetime(2026, 3, 8, 9, tzinfo=datetime.UTC), tick=False):
+        batch = services.batch_undo(actor=cast.xq_staff, batch=batch)
+    assert batch.status == ImportStatus.UNDONE
+    assert list(Membership.objects.values_list("pk", flat=True)) == [keep.pk]
+    assert list(Person.objects.values_list("pk", flat=True)) == [keep.person_id]
+    assert Employer.objects.count() == keep_employer_count
+    assert not ImportedMembership.objects.exists()
+    assert not MembershipEvent.objects.exists()
+    assert ChangeRecord.objects.filter(verb="member_import_undo").count() == 1
+    with pytest.raises(Conflict):
+        services.batch_undo(actor=cast.xq_staff, batch=batch)
+
+
+def test_undo_keeps_a_returning_person_and_shared_employer(cast):
+    left = _member(cast, 2, state=MembershipState.LEFT)
+    batch, _ = _preview(cast, [member_row(2, employer=cast.xq_employer.name)])
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    services.batch_undo(actor=cast.xq_staff, batch=batch)
+    assert Person.objects.filter(pk=left.person_id).exists()
+    assert Membership.objects.get().pk == left.pk
+    assert Employer.objects.filter(pk=cast.xq_employer.pk).exists()
+
+
+def test_undo_refused_after_seven_days(cast):
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC), tick=False):
+        batch, _ = _preview(cast, [member_row(1)])
+        batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    later = datetime.datetime(2026, 3, 9, 9, 1, tzinfo=datetime.UTC)
+    with time_machine.travel(later), pytest.raises(Conflict) as caught:
+        services.batch_undo(actor=cast.xq_staff, batch=batch)
+    assert caught.value.code == "undo_expired" and "7" in caught.value.message
+    assert Membership.objects.count() == 1
+
+
+def test_undo_refused_when_a_membership_changed(cast):
+    batch, _ = _preview(cast, [member_row(1), member_row(2)])
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    membership = Membership.objects.get(person__name="张2")
+    MembershipEvent.objects.create(membership=membership, kind=EventKind.UPDATED)
+    with pytest.raises(Conflict) as caught:
+        services.batch_undo(actor=cast.xq_staff, batch=batch)
+    assert caught.value.code == "batch_changed"
+    assert membership.card_number in caught.value.message
+    assert Membership.objects.count() == 2
+
+
+def test_undo_out_of_scope_is_refused(cast):
+    batch, _ = _preview(cast, [member_row(1)])
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    with pytest.raises(ScopeViolation):
+        services.batch_undo(actor=cast.yz_staff, batch=batch)
+    assert Membership.objects.count() == 1
+
+
+def test_large_file_runs_as_background_task_with_progress(cast, settings):
+    settings.GONGHUI_IMPORT_BACKGROUND_ROWS = 3
+    batch, _ = _preview(cast, [member_row(i) for i in range(1, 6)])
+    result = services.batch_submit(actor=cast.xq_staff, batch=batch)
+    # The test settings run tasks at once (ImmediateBackend); production queues them.
+    result.refresh_from_db()
+    assert result.status == ImportStatus.APPLIED and result.imported_rows == 5
+    assert services.get_progress(result) == 100
+    assert Membership.objects.count() == 5
+
+
+def test_small_file_is_applied_in_the_request(cast, settings, monkeypatch):
+    settings.GONGHUI_IMPORT_BACKGROUND_ROWS = 10
+    from gonghui.memberimport import tasks
+
+    class NotQueued:
+        def enqueue(self, *args):
+            pytest.fail("a small file must not be queued")
+
+    monkeypatch.setattr(tasks, "apply_batch_task", NotQueued())
+    batch, _ = _preview(cast, [member_row(i) for i in range(1, 6)])
+    assert services.batch_submit(actor=cast.xq_staff, batch=batch).status == ImportStatus.APPLIED
