@@ -25,10 +25,6 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem(_("Mass enrolment"), "memberimport:batch_list", "member.import", "file-earmark-arrow-up"),
     NavItem(_("Staff"), "accounts:staff_list", "staff.manage", "people"),
     NavItem(_("Audit records"), "core:audit_list", "audit.view", "journal-text"),
-    NavItem(_("Hotline intake"), "appeals:intake", "appeal.intake", "telephone"),
-    NavItem(_("My appeal queue"), "appeals:queue", "appeal.handle", "inbox"),
-    NavItem(_("Appeals"), "appeals:list", "appeal.view", "chat-square-text"),
-    NavItem(_("Appeal figures"), "appeals:kpi", "dashboard.view", "bar-chart"),
 ]
 
 
