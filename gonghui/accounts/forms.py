@@ -67,3 +67,11 @@ class StaffCreateForm(RoleForm):
         widget=forms.PasswordInput(attrs={"class": "form-control"}),
     )
     field_order = ["username", "full_name", "password", "role", "organisation"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Purpose"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.accounts.models import ApiToken, RoleAssignment, User
@@ -133,6 +134,24 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
         after={"user": user.username, "name": name, "prefix": row.prefix},
     )
     return row, token
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; only its owner (or a superuser) may."""
+    if actor.pk != token.user_id and not actor.is_superuser:
+        raise PermissionDenied(_("You can only revoke your own tokens."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor,
+            action=ChangeRecord.Action.UPDATE,
+            verb="api_token_revoke",
+            obj=token,
+            after={"prefix": token.prefix},
+        )
+    return token
 
 
 @transaction.atomic

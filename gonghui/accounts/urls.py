@@ -15,4 +15,6 @@ urlpatterns = [
         views.role_revoke,
         name="role_revoke",
     ),
+    path("console/tokens/", views.token_list, name="token_list"),
+    path("console/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts import selectors, services
-from gonghui.accounts.forms import LoginForm, RoleForm, StaffCreateForm
-from gonghui.accounts.models import RoleAssignment
+from gonghui.accounts.forms import LoginForm, RoleForm, StaffCreateForm, TokenForm
+from gonghui.accounts.models import ApiToken, RoleAssignment
 from gonghui.accounts.roles import ROLES
 from gonghui.core.views import apply_validation_error, require_capability
 from gonghui.orgs.models import Organisation
@@ -93,3 +93,26 @@ def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
     services.role_revoke(actor=request.user, assignment=assignment)
     messages.success(request, _("Role revoked."))
     return redirect("accounts:staff_detail", pk=pk)
+
+
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens for integrations; a new token is shown once."""
+    token = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _row, token = services.api_token_create(
+            actor=request.user, user=request.user, name=form.cleaned_data["name"]
+        )
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user_id=request.user.pk).order_by("-created_at")
+    return render(
+        request, "accounts/token_list.html", {"tokens": tokens, "form": form, "new_token": token}
+    )
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:token_list")

@@ -21,3 +21,13 @@ URLS = {
 }
 API: dict = {}
 ESCAPES: list = []
+
+
+def _token(cast, org):  # type: ignore[no-untyped-def]
+    from gonghui.accounts.services import api_token_create
+
+    user = make_user(f"t{org.pk}", "org_staff", org)
+    return {"pk": api_token_create(actor=user, user=user, name="test")[0].pk}
+
+
+URLS["accounts:token_revoke"] = ("staff.manage", _token)

@@ -126,3 +126,18 @@ def test_audit_page_is_scoped(client, cast) -> None:  # type: ignore[no-untyped-
     assert [r.object_repr for r in records] == [cast.xq_union.name]
     client.force_login(cast.xq_staff)
     assert client.get("/console/audit/").status_code == 404
+
+
+def test_api_token_page_creates_once_and_revokes(client, cast) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(cast.yz_staff)
+    response = client.post("/console/tokens/", {"name": "人社系统对接"})
+    token = response.context["new_token"]
+    assert token.startswith("gh_") and token in response.content.decode()
+    assert client.get("/api/v1/orgs/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    row = cast.yz_staff.api_tokens.get()
+    assert token not in client.get("/console/tokens/").content.decode()  # shown once
+    client.force_login(cast.xq_staff)
+    assert client.post(f"/console/tokens/{row.pk}/revoke/").status_code == 404
+    client.force_login(cast.yz_staff)
+    client.post(f"/console/tokens/{row.pk}/revoke/")
+    assert client.get("/api/v1/orgs/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

@@ -18,6 +18,7 @@ def catalogue_files() -> list[Path]:
 
 class Command(BaseCommand):
     help = "Compile .po files to .mo with polib."
+    requires_system_checks: list[str] = []
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         for po_path in catalogue_files():
