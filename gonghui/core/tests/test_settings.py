@@ -19,11 +19,7 @@ OTHER = base64.b64encode(b"h" * 32).decode()
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("GONGHUI_", "DJANGO_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGHUI_", "DJANGO_"))}
     return env | extra
 
 
