@@ -1,0 +1,190 @@
+"""Pure rules of the import: headers, cells, dates, every row error code with row and column."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from gonghui.core.validators import id_check_character
+from gonghui.memberimport import rules
+from gonghui.memberimport.tests.factories import HEADER, csv_bytes, make_id, member_row, xlsx_bytes
+
+TODAY = datetime.date(2026, 3, 2)
+GOOD = make_id(5)
+BAD_CHECK = GOOD[:-1] + ("1" if GOOD[-1] != "1" else "2")
+BAD_BIRTH = "64010419900230123" + id_check_character("64010419900230123")
+
+
+def _parse(rows, header=None):
+    return rules.parse_table([header or HEADER, *rows], today=TODAY)
+
+
+def _codes(result):
+    return [(e.row, e.column, e.code) for e in result.errors]
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "code", "message"),
+    [
+        ({"姓名": ""}, "姓名", "required", "“姓名”为必填项"),
+        ({"工作单位": "  "}, "工作单位", "required", "“工作单位”为必填项"),
+        ({"身份证号": "6401041990010112"}, "身份证号", "id_format", "18位"),
+        ({"身份证号": BAD_CHECK}, "身份证号", "id_checksum", "校验位"),
+        ({"身份证号": BAD_BIRTH}, "身份证号", "id_birthdate", "出生日期"),
+        ({"身份证号": 6.40104199001011e17}, "身份证号", "id_excel_number", "Excel"),
+        ({"身份证号": "6.40104E+17"}, "身份证号", "id_excel_number", "文本"),
+        ({"手机号": "1380000"}, "手机号", "phone_format", "11位"),
+        ({"性别": "女"}, "性别", "gender_mismatch", "性别与身份证号不符"),
+        ({"性别": "未知"}, "性别", "gender_mismatch", "男"),
+        (
+            {"统一社会信用代码": "91640104MA7XXXXXX1"},
+            "统一社会信用代码",
+            "uscc_invalid",
+            "信用代码",
+        ),
+        ({"入会日期": "2026-13-45"}, "入会日期", "date_format", "日期格式不正确"),
+        ({"入会日期": "下个月"}, "入会日期", "date_format", "日期格式不正确"),
+        ({"入会日期": "2026-03-03"}, "入会日期", "date_future", "不能晚于今天"),
+    ],
+)
+def test_each_error_code_names_row_column_in_chinese(changes, column, code, message):
+    # seq 1 is a man; the changed row is the third data row = spreadsheet row 4
+    result = _parse([member_row(2), member_row(3), member_row(1, **changes)])
+    assert _codes(result) == [(4, column, code)]
+    assert message in result.errors[0].message
+    assert [row.row for row in result.valid] == [2, 3]
+
+
+def test_duplicate_in_file_flags_the_later_row_and_names_the_first():
+    result = _parse([member_row(1), member_row(2), member_row(1)])
+    assert _codes(result) == [(4, "身份证号", "duplicate_in_file")]
+    assert "第2行" in result.errors[0].message
+    assert [row.row for row in result.valid] == [2, 3]
+
+
+def test_synonyms_any_order_extra_columns_blank_rows():
+    header = [
+        "备注",
+        "入会时间",
+        "联系电话",
+        "公民身份号码",
+        "名字",
+        "单位名称",
+        "信用代码",
+        "性别",
+    ]
+    number = make_id(7)
+    rows = [
+        ["x", "2026/1/5", "139 0000 0007", number, "王七", "某厂", "", "男"],
+        [None, None, None, None, None, None, None, None],
+        ["", "", "", "", "", "", "", ""],
+        ["y", "2026年2月1日", "+86 13900000008", make_id(8), "赵八", "某厂", "", ""],
+    ]
+    result = _parse(rows, header)
+    assert result.errors == []
+    assert result.total == 2
+    first, second = result.valid
+    assert (first.row, first.name, first.phone, first.id_number) == (
+        2,
+        "王七",
+        "13900000007",
+        number,
+    )
+    assert first.joined_on == datetime.date(2026, 1, 5)
+    assert (second.row, second.joined_on, second.sex) == (5, datetime.date(2026, 2, 1), "F")
+
+
+@pytest.mark.parametrize(
+    ("header_text", "field"),
+    [
+        ("身份证号码", "id_number"),
+        ("公民身份号码", "id_number"),
+        ("手机", "phone"),
+        ("手机号码", "phone"),
+        ("联系电话", "phone"),
+        ("姓名*", "name"),
+        ("工作单位（必填）", "employer_name"),
+    ],
+)
+def test_header_synonyms(header_text, field):
+    header = ["姓名", "身份证号", "手机号", "工作单位"]
+    index = {"name": 0, "id_number": 1, "phone": 2, "employer_name": 3}[field]
+    header[index] = header_text
+    mapped = rules.map_headers(header)
+    assert mapped.columns[field] == index and mapped.label(field) == header_text
+
+
+def test_missing_required_column_is_a_file_error():
+    with pytest.raises(ValidationError) as caught:
+        rules.map_headers(["姓名", "手机号", "工作单位"])
+    assert caught.value.code == "missing_columns" and "身份证号" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, TODAY),
+        ("", TODAY),
+        ("2026-01-05", datetime.date(2026, 1, 5)),
+        ("2026/1/5", datetime.date(2026, 1, 5)),
+        ("2026.1.5", datetime.date(2026, 1, 5)),
+        ("2026年1月5日", datetime.date(2026, 1, 5)),
+        ("20260105", datetime.date(2026, 1, 5)),
+        (20260105, datetime.date(2026, 1, 5)),
+        (46027.0, datetime.date(2026, 1, 5)),  # Excel serial day number
+        (datetime.datetime(2026, 1, 5, 0, 0), datetime.date(2026, 1, 5)),
+        (datetime.date(2026, 1, 5), datetime.date(2026, 1, 5)),
+        ("2026-01-05 00:00:00", datetime.date(2026, 1, 5)),
+    ],
+)
+def test_date_forms(value, expected):
+    assert rules.parse_date(value, today=TODAY) == expected
+
+
+def test_phone_stored_as_number_and_lowercase_x_id():
+    number = make_id(1)
+    result = _parse([member_row(1, **{"手机号": 13900000001.0, "身份证号": number.lower()})])
+    assert result.errors == [] and result.valid[0].phone == "13900000001"
+
+
+def test_occupation_and_education_values():
+    assert rules.occupation_value("外卖骑手") == "delivery_rider"
+    assert rules.occupation_value("快递员") == "courier"
+    assert rules.occupation_value("宇航员") == "other"
+    assert rules.occupation_value("") == ""
+    assert rules.education_value("本科") == "bachelor" and rules.education_value("?") == ""
+
+
+def test_read_table_xlsx_csv_gbk_bom_and_broken():
+    rows = [member_row(1)]
+    for name, data in [
+        ("a.xlsx", xlsx_bytes(rows)),
+        ("a.csv", csv_bytes(rows)),
+        ("a.csv", csv_bytes(rows, encoding="utf-8-sig")),
+        ("a.csv", csv_bytes(rows, encoding="gbk")),
+    ]:
+        table = rules.read_table(name, data)
+        assert table[0][:2] == ["姓名", "身份证号"] and table[1][0] == "张1", name
+    for name, data in [("a.xlsx", b"garbage"), ("a.xlsx", b""), ("a.csv", b"\x00\xff\xfe")]:
+        with pytest.raises(ValidationError) as caught:
+            rules.read_table(name, data)
+        assert "无法读取" in caught.value.messages[0]
+    with pytest.raises(ValidationError) as caught:
+        rules.read_table("a.docx", b"x")
+    assert caught.value.code == "file_type"
+
+
+def test_row_numbers_follow_the_sheet_when_it_starts_lower():
+    table = [[None, None], ["姓名", "身份证号", "手机号", "工作单位"], ["", "", "", ""]]
+    table.append(["李一", make_id(1), "1", "厂"])
+    result = rules.parse_table(table, today=TODAY)
+    assert _codes(result) == [(4, "手机号", "phone_format")]
+
+
+def test_escape_formula():
+    assert rules.escape_formula("=1+1") == "'=1+1"
+    assert rules.escape_formula("@SUM") == "'@SUM"
+    assert rules.escape_formula("张三") == "张三"
+    assert rules.escape_formula(5) == 5
