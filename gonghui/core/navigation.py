@@ -25,6 +25,7 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem(_("Mass enrolment"), "memberimport:batch_list", "member.import", "file-earmark-arrow-up"),
     NavItem(_("Staff"), "accounts:staff_list", "staff.manage", "people"),
     NavItem(_("Audit records"), "core:audit_list", "audit.view", "journal-text"),
+    NavItem(_("Service stations"), "stations:station_list", "station.view", "geo-alt"),
 ]
 
 
@@ -36,4 +37,6 @@ class H5Item:
 
 
 # The workers' services on the phone home page (/m/); each app appends its own.
-H5_NAV: list[H5Item] = []
+H5_NAV: list[H5Item] = [
+    H5Item(_("Nearby stations"), "stations:h5_map", "geo-alt"),
+]

@@ -32,6 +32,8 @@ class NearestOut(Schema):
     facilities: list[str]
     facility_names: list[str]
     service_phone: str
+    amap_url: str
+    baidu_url: str
     distance_m: float
     open_now: bool
 
@@ -76,7 +78,13 @@ def _facilities(values: list[str]) -> list[str]:
     return codes
 
 
-@router.get("/nearest", response=list[NearestOut], auth=None, summary="Nearest open stations")
+@router.get(
+    "/nearest",
+    response=list[NearestOut],
+    auth=None,
+    summary="Nearest open stations",
+    url_name="stations_nearest",
+)
 @rate_limited
 def nearest(
     request: HttpRequest,

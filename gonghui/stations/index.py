@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from scipy.spatial import cKDTree
 
+from gonghui.stations import links
 from gonghui.stations.choices import FACILITY_LABELS, OPEN_STATUSES, Facility
 from gonghui.stations.rules import coverage, hours
 
@@ -73,6 +74,8 @@ def _public_row(station: Any) -> dict[str, Any]:
         "facilities": list(station.facilities),
         "facility_names": [str(FACILITY_LABELS.get(f, f)) for f in station.facilities],
         "service_phone": station.service_phone,
+        "amap_url": links.amap_url(station.lat, station.lon, station.name),
+        "baidu_url": links.baidu_url(station.lat, station.lon, station.name),
     }
 
 

@@ -1,0 +1,1 @@
+"""Console pages (station registry, coverage) and worker H5 pages (map, station, check-in)."""
