@@ -5,6 +5,7 @@ from ninja.renderers import JSONRenderer
 
 from gonghui.core.api import SessionAuth, TokenAuth, install_error_handlers
 from gonghui.memberimport.api import router as memberimport_router
+from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router
 
@@ -26,5 +27,6 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/orgs/", orgs_router)
+api.add_router("/members/", members_router)
 api.add_router("/stations/", stations_router)
 api.add_router("/members/imports/", memberimport_router)

@@ -22,6 +22,7 @@ class NavItem:
 CONSOLE_NAV: list[NavItem] = [
     NavItem(_("Union organisations"), "orgs:org_list", "org.view", "diagram-3"),
     NavItem(_("Employers"), "orgs:employer_list", "employer.view", "building"),
+    NavItem(_("Members"), "members:member_list", "member.view", "person-vcard"),
     NavItem(_("Mass enrolment"), "memberimport:batch_list", "member.import", "file-earmark-arrow-up"),
     NavItem(_("Staff"), "accounts:staff_list", "staff.manage", "people"),
     NavItem(_("Audit records"), "core:audit_list", "audit.view", "journal-text"),
@@ -39,4 +40,6 @@ class H5Item:
 # The workers' services on the phone home page (/m/); each app appends its own.
 H5_NAV: list[H5Item] = [
     H5Item(_("Nearby stations"), "stations:h5_map", "geo-alt"),
+    H5Item(_("Join the union"), "members:join", "person-plus"),
+    H5Item(_("Membership transfer"), "members:member_transfer", "arrow-left-right"),
 ]

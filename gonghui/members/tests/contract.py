@@ -31,7 +31,8 @@ def _transfer(cast, org):  # type: ignore[no-untyped-def]
     from gonghui.members.models import Transfer
     from gonghui.members.services import transfer_request
 
-    source = cast.yz_union if org == cast.xingqing else cast.xq_union
+    # Both ends outside the other city, so a party of neither union sees nothing.
+    source = cast.yz_union if org.path.startswith(cast.yinchuan.path) else cast.guyuan
     membership = make_member(source)
     transfer = transfer_request(
         actor=None, membership=membership, to_organisation=org, origin="member"
@@ -45,8 +46,34 @@ SCOPED = {
     "members.JoinApplication": ("member.review", _application),
     "members.Transfer": ("member.transfer", _transfer),
 }
-URLS: dict = {}
-API: dict = {}
+URLS = {
+    "members:member_detail": ("member.view", lambda cast, org: {"pk": _membership(cast, org).pk}),
+    "members:member_reveal": (
+        "pii.reveal",
+        lambda cast, org: {"pk": _membership(cast, org).pk, "field": "phone"},
+    ),
+    "members:member_change": ("member.manage", lambda cast, org: {"pk": _membership(cast, org).pk}),
+    "members:application_detail": (
+        "member.review",
+        lambda cast, org: {"pk": _application(cast, org).pk},
+    ),
+    "members:transfer_detail": (
+        "member.transfer",
+        lambda cast, org: {"pk": _transfer(cast, org).pk},
+    ),
+}
+
+
+def _application_id(cast, org):  # type: ignore[no-untyped-def]
+    return {"application_id": _application(cast, org).pk}
+
+
+API = {
+    "/api/v1/members/{member_id}": lambda cast, org: {"member_id": _membership(cast, org).pk},
+    "/api/v1/members/applications/{application_id}": _application_id,
+    "/api/v1/members/applications/{application_id}/approve": _application_id,
+    "/api/v1/members/applications/{application_id}/reject": _application_id,
+}
 
 
 def _retain_at_other_city(cast):  # type: ignore[no-untyped-def]

@@ -1,0 +1,250 @@
+"""Member registry endpoints (mounted at /api/v1/members/), scoped like the console.
+
+ID numbers and phones are returned masked; the audited reveal is a console action.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from gonghui.core.api import PagePagination
+from gonghui.core.pii import mask_id_number, mask_phone
+from gonghui.members import selectors, services, throttle
+from gonghui.members.choices import ApplicationState
+from gonghui.members.models import JoinApplication
+from gonghui.orgs.models import Employer, Organisation
+
+router = Router(tags=["members"])
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    sex: str
+    birth_year: int
+    id_number_masked: str
+    phone_masked: str
+    card_number: str | None
+    state: str
+    state_label: str
+    occupation: str
+    occupation_label: str
+    employment_type: str
+    organisation_code: str
+    organisation_name: str
+    employer_name: str | None
+    joined_on: datetime.date
+    ended_on: datetime.date | None
+
+    @staticmethod
+    def resolve_name(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.person.name
+
+    @staticmethod
+    def resolve_sex(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.person.sex
+
+    @staticmethod
+    def resolve_birth_year(obj) -> int:  # type: ignore[no-untyped-def]
+        return obj.person.birth_date.year
+
+    @staticmethod
+    def resolve_id_number_masked(obj) -> str:  # type: ignore[no-untyped-def]
+        return mask_id_number(obj.person.id_number)
+
+    @staticmethod
+    def resolve_phone_masked(obj) -> str:  # type: ignore[no-untyped-def]
+        return mask_phone(obj.person.phone)
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:  # type: ignore[no-untyped-def]
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_occupation_label(obj) -> str:  # type: ignore[no-untyped-def]
+        return str(obj.get_occupation_display())
+
+    @staticmethod
+    def resolve_organisation_code(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.organisation.code
+
+    @staticmethod
+    def resolve_organisation_name(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_employer_name(obj) -> str | None:  # type: ignore[no-untyped-def]
+        return obj.employer.name if obj.employer_id else None
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime.datetime
+    note: str
+    data: dict
+
+
+class MemberDetailOut(MemberOut):
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj) -> list:  # type: ignore[no-untyped-def]
+        return list(selectors.member_timeline(obj))
+
+
+@router.get("/", response=list[MemberOut], summary="Member registry")
+@paginate(PagePagination)
+def member_list(
+    request: HttpRequest,
+    q: str = "",
+    organisation: str = "",
+    occupation: str = "",
+    state: str = "",
+    join_year: int | None = None,
+    new_employment_form: bool = False,
+):
+    """Members in the caller's scope. ``q`` finds a name (prefix), pinyin initials ("zhw"), a
+    mobile or ID number (exact) or a card number; ``organisation`` limits to a code's subtree."""
+    root = (
+        Organisation.objects.get_for_actor(request.user, "member.view", code=organisation)
+        if organisation
+        else None
+    )
+    return selectors.member_list(
+        actor=request.user,
+        q=q,
+        organisation=root,
+        occupation=occupation,
+        state=state,
+        join_year=join_year,
+        new_employment_form=new_employment_form,
+    )
+
+
+@router.get("/{int:member_id}", response=MemberDetailOut, summary="Member detail")
+def member_detail(request: HttpRequest, member_id: int):
+    return selectors.member_get_for_actor(actor=request.user, pk=member_id)
+
+
+# --- join applications ----------------------------------------------------------------------------
+class ApplicationIn(Schema):
+    name: str
+    id_number: str
+    phone: str
+    occupation: str
+    employer_id: int | None = None
+    employer_name: str = ""
+    employer_credit_code: str = ""
+    employer_division: str = ""
+    employment_type: str = ""
+    ethnicity: str = ""
+    education: str = ""
+
+
+class ApplicationOut(Schema):
+    id: int
+    name: str
+    state: str
+    state_label: str
+    organisation_name: str
+    occupation: str
+    employer_name: str
+    due_on: datetime.date
+    reject_reason: str
+    membership_id: int | None
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:  # type: ignore[no-untyped-def]
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_organisation_name(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_employer_name(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.employer.name if obj.employer_id else obj.employer_name
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/applications", response={201: ApplicationOut}, auth=None, summary="Apply to join (H5)"
+)
+def application_submit(request: HttpRequest, payload: ApplicationIn):
+    """Public: a worker's application, routed to the employer's union or the local federation."""
+    if not throttle.allow(request, "join", throttle.JOIN_LIMIT):
+        raise HttpError(429, _("Too many attempts from this network; please try again later."))
+    from gonghui.core.models import Division
+
+    employer = (
+        Employer.objects.select_related("union", "organisation")
+        .filter(pk=payload.employer_id)
+        .first()
+        if payload.employer_id
+        else None
+    )
+    division = (
+        Division.objects.filter(pk=payload.employer_division).first()
+        if payload.employer_division
+        else None
+    )
+    application = services.join_application_submit(
+        name=payload.name,
+        id_number=payload.id_number,
+        phone=payload.phone,
+        occupation=payload.occupation,
+        employer=employer,
+        employer_name=payload.employer_name,
+        employer_credit_code=payload.employer_credit_code,
+        employer_division=division,
+        employment_type=payload.employment_type,
+        ethnicity=payload.ethnicity,
+        education=payload.education,
+    )
+    return Status(201, application)
+
+
+@router.get("/applications", response=list[ApplicationOut], summary="Review queue")
+@paginate(PagePagination)
+def application_queue(request: HttpRequest, state: str = ApplicationState.PENDING):
+    return selectors.application_queue(actor=request.user, state=state)
+
+
+@router.get(
+    "/applications/{int:application_id}", response=ApplicationOut, summary="Join application"
+)
+def application_detail(request: HttpRequest, application_id: int):
+    return selectors.application_get_for_actor(actor=request.user, pk=application_id)
+
+
+@router.post(
+    "/applications/{int:application_id}/approve",
+    response=MemberOut,
+    summary="Approve a join application",
+)
+def application_approve(request: HttpRequest, application_id: int):
+    application: JoinApplication = selectors.application_get_for_actor(
+        actor=request.user, pk=application_id
+    )
+    return services.join_application_approve(actor=request.user, application=application)
+
+
+@router.post(
+    "/applications/{int:application_id}/reject",
+    response=ApplicationOut,
+    summary="Reject a join application",
+)
+def application_reject(request: HttpRequest, application_id: int, payload: RejectIn):
+    application = selectors.application_get_for_actor(actor=request.user, pk=application_id)
+    return services.join_application_reject(
+        actor=request.user, application=application, reason=payload.reason
+    )

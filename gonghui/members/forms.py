@@ -1,0 +1,140 @@
+"""Forms of the member pages. They only parse input; the rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.models import Division, DivisionLevel
+from gonghui.members.choices import (
+    Education,
+    EmploymentType,
+    MembershipState,
+    Occupation,
+    RetainReason,
+)
+
+
+def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", "—"), *list(choices)]
+
+
+class JoinForm(forms.Form):
+    """The H5 join form: the worker's identity, employer and occupation."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=30)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+    employer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    employer_name = forms.CharField(
+        label=_("Employer"),
+        max_length=150,
+        required=False,
+        help_text=_("Type the name or the unified social credit code and pick it from the list."),
+    )
+    employer_credit_code = forms.CharField(
+        label=_("Employer's unified social credit code"), max_length=30, required=False
+    )
+    employer_division = forms.ModelChoiceField(
+        label=_("District or county of the employer"),
+        queryset=Division.objects.filter(level=DivisionLevel.COUNTY),
+        required=False,
+        help_text=_("Needed only when your employer is not in the list."),
+    )
+    occupation = forms.ChoiceField(label=_("Occupation"), choices=_blank(Occupation.choices))
+    employment_type = forms.ChoiceField(
+        label=_("Employment type"), choices=_blank(EmploymentType.choices), required=False
+    )
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False)
+    education = forms.ChoiceField(
+        label=_("Education"), choices=_blank(Education.choices), required=False
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        self.fields["employer_name"].widget.attrs.update(
+            {"autocomplete": "off", "class": "form-control js-employer-search"}
+        )
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+
+
+class StatusForm(forms.Form):
+    """Progress check: ID number and phone together identify the worker."""
+
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=30)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+class MemberTransferForm(StatusForm):
+    """A member asks on H5 to move to a new employer's union."""
+
+    employer_credit_code = forms.CharField(
+        label=_("New employer's unified social credit code"), max_length=30
+    )
+    reason = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(required=False)
+    occupation = forms.ChoiceField(required=False, choices=_blank(Occupation.choices))
+    state = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "—"),
+            ("live", _("Active, transferring or retained")),
+            *list(MembershipState.choices),
+        ],
+    )
+    join_year = forms.IntegerField(required=False, min_value=1949, max_value=2100)
+    organisation = forms.CharField(required=False)
+    nef = forms.BooleanField(required=False)
+
+
+class MembershipChangeForm(forms.Form):
+    ACTIONS = [
+        ("retain", _("Retain membership")),
+        ("leave", _("Leave the union")),
+        ("expel", _("Expel")),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.ChoiceField(required=False, choices=_blank(RetainReason.choices))
+    keep_at = forms.CharField(required=False)
+    note = forms.CharField(required=False, max_length=500)
+
+
+class TransferInForm(forms.Form):
+    """The new union asks for a member: found by ID number and name, moved to one of its own
+    employers (by credit code) or unions (by organisation code)."""
+
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=50)
+    to_employer = forms.CharField(
+        label=_("New employer's unified social credit code"), max_length=30, required=False
+    )
+    to_organisation = forms.CharField(
+        label=_("Receiving union's organisation code"),
+        max_length=16,
+        required=False,
+        help_text=_("Fill in one of the two: the new employer or the receiving union."),
+    )
+    reason = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"

@@ -1,0 +1,51 @@
+"""Registry search: name prefix, pinyin initials, exact phone / ID through the keyed hash, card."""
+
+from __future__ import annotations
+
+import datetime
+
+from gonghui.members.selectors import member_count, member_list
+from gonghui.members.tests.factories import make_id, make_member
+
+
+def _names(qs) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(m.person.name for m in qs)
+
+
+def test_search_by_name_initials_phone_id_card(cast) -> None:
+    zhang = make_member(cast.xq_union, name="张宏伟", phone="13911112222")
+    make_member(cast.xq_union, name="张红")
+    make_member(cast.xq_union, name="李明", occupation="courier")
+    admin = cast.nx_admin
+    assert _names(member_list(actor=admin, q="张")) == ["张宏伟", "张红"]
+    assert _names(member_list(actor=admin, q="张宏")) == ["张宏伟"]
+    assert _names(member_list(actor=admin, q="zhw")) == ["张宏伟"]
+    assert _names(member_list(actor=admin, q="ZH")) == ["张宏伟", "张红"]
+    assert _names(member_list(actor=admin, q="13911112222")) == ["张宏伟"]
+    assert _names(member_list(actor=admin, q="139-1111-2222")) == ["张宏伟"]
+    assert _names(member_list(actor=admin, q=zhang.person.id_number.lower())) == ["张宏伟"]
+    assert _names(member_list(actor=admin, q=zhang.card_number)) == ["张宏伟"]
+    # Exact only: part of an ID or a phone finds nobody.
+    assert not member_list(actor=admin, q=zhang.person.id_number[:17] + "0").exists()
+    assert not member_list(actor=admin, q="1391111222").exists()
+    assert _names(member_list(actor=admin, new_employment_form=True)) == ["李明"]
+
+
+def test_filters_state_year_subtree(cast) -> None:
+    make_member(cast.xq_union, name="甲", joined_on=datetime.date(2016, 3, 1))
+    make_member(cast.xq_union, name="乙", state="left", joined_on=datetime.date(2020, 3, 1))
+    make_member(cast.yz_union, name="丙", joined_on=datetime.date(2020, 6, 1))
+    admin = cast.nx_admin
+    assert _names(member_list(actor=admin, join_year=2020)) == ["丙", "乙"]
+    assert _names(member_list(actor=admin, state="live")) == ["丙", "甲"]
+    assert _names(member_list(actor=admin, state="left")) == ["乙"]
+    assert _names(member_list(actor=admin, organisation=cast.guyuan)) == ["丙"]
+
+
+def test_scope_hides_other_city(cast) -> None:
+    other = make_member(cast.yz_union, name="马原州", id_number=make_id("640402"))
+    assert not member_list(actor=cast.xq_staff, q="马").exists()
+    assert not member_list(actor=cast.xq_staff, q=other.person.id_number).exists()
+    assert not member_list(actor=cast.nobody).exists()
+    assert member_list(actor=cast.yz_staff, q="马").get() == other
+    assert member_count(cast.guyuan) == 1
