@@ -1,13 +1,18 @@
-"""Request-scoped context for audit records."""
+"""The platform's middleware: request ids for audit, deny by default, business errors, language."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
+from django.utils import translation
 
 from gonghui.core import audit
+from gonghui.core.errors import Conflict, ScopeViolation
 
 
 class RequestIdMiddleware:
@@ -50,13 +55,25 @@ class BusinessErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.http import Http404
-        from django.shortcuts import render
-
-        from gonghui.core.errors import Conflict, ScopeViolation
-
         if isinstance(exception, ScopeViolation):
             raise Http404(exception.message)
         if isinstance(exception, Conflict):
             return render(request, "409.html", {"message": exception.message}, status=409)
         return None
+
+
+class DefaultLanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user picked another language with the switch.
+
+    The browser's Accept-Language is ignored on purpose: the platform speaks Chinese by default,
+    also on a staff computer whose browser happens to be set to English.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else ""
+        except LookupError:
+            language = ""
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -140,4 +140,13 @@ def test_api_token_page_creates_once_and_revokes(client, cast) -> None:  # type:
     assert client.post(f"/console/tokens/{row.pk}/revoke/").status_code == 404
     client.force_login(cast.yz_staff)
     client.post(f"/console/tokens/{row.pk}/revoke/")
+    client.logout()
     assert client.get("/api/v1/orgs/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_chinese_by_default_english_by_choice(client, db) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "工作人员登录" in page
+    client.cookies["django_language"] = "en"
+    page = client.get("/accounts/login/").content.decode()
+    assert "工作人员登录" not in page and 'lang="en"' in page
