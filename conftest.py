@@ -18,7 +18,9 @@ def cast(db) -> Cast:  # type: ignore[no-untyped-def]
 def _fresh_caches():  # type: ignore[no-untyped-def]
     """Caches that outlive a test's transaction must not leak between tests."""
     from django.core.cache import cache
+    from django.utils import translation
 
+    translation.activate("zh-hans")
     workdays.clear_cache()
     cache.clear()
     yield

@@ -77,3 +77,9 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
             language = ""
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = super().process_response(request, response)
+        # The next request served by this thread starts again from the default language.
+        translation.deactivate()
+        return response
