@@ -1,0 +1,239 @@
+"""Demo stations: 1,018 outdoor-worker stations, 60 爱心妈咪小屋 and 40 爱心托管班 (ningxia scale;
+about 100 in all at small scale), placed around real town centres of the 22 counties, with hours,
+facilities, managers, a year of daily service counts and QR check-ins with ratings.
+
+Rows are bulk-inserted; the station counters are set so that codes made later continue the series.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gonghui.core.models import Counter
+from gonghui.core.pii import blind_index
+from gonghui.orgs.choices import OrgKind
+from gonghui.orgs.models import Organisation
+from gonghui.stations import index
+from gonghui.stations.choices import BuildMode, Facility, StationStatus, VisitSource
+from gonghui.stations.data import TOWNS
+from gonghui.stations.models import Station, StationDailyCount, StationKind, StationVisit
+from gonghui.stations.rules import hours
+
+COUNTS = {
+    "ningxia": {"outdoor": 1018, "mummy": 60, "childcare": 40},
+    "small": {"outdoor": 84, "mummy": 10, "childcare": 6},
+}
+PARTNERS = [
+    "中国邮政储蓄银行{town}支行",
+    "中国石化{town}加油站",
+    "中国石油{town}加油站",
+    "宁夏银行{town}支行",
+    "中国移动{town}营业厅",
+    "{town}社区党群服务中心",
+    "{town}环卫所",
+    "{town}供电所",
+]
+SURNAMES = "王李张刘陈杨马赵黄周吴徐孙胡朱高林何郭罗"
+GIVEN = "建国海军丽娟秀英志强玉兰明亮文华小燕红梅永福国庆淑珍春生"
+PLACE_WORDS = ["环卫", "快递", "外卖", "交警", "出租车", "建筑", "综合", "邮政", "银行", "加油站"]
+REMARKS = [
+    "热水很方便",
+    "微波炉好用",
+    "夏天有空调，很凉快",
+    "工作人员很热情",
+    "冬天能取暖",
+    "可以给电动车充电",
+    "",
+]
+
+
+def _facilities(kind: str, rng: Any) -> list[str]:
+    if kind == "mummy":
+        base = [Facility.NURSING, Facility.FRIDGE, Facility.HAND_WASH, Facility.WATER]
+        extra = [Facility.CLIMATE, Facility.REST]
+    elif kind == "childcare":
+        base = [Facility.WATER, Facility.REST, Facility.TOILET, Facility.READING]
+        extra = [Facility.FIRST_AID, Facility.CLIMATE]
+    else:
+        base = [Facility.WATER, Facility.REST, Facility.TOILET, Facility.CHARGING]
+        extra = [
+            Facility.MICROWAVE,
+            Facility.MICROWAVE,
+            Facility.HOT_MEAL,
+            Facility.FIRST_AID,
+            Facility.READING,
+            Facility.CLIMATE,
+            Facility.FRIDGE,
+            Facility.WIFI,
+        ]
+    chosen = list(base)
+    for code in extra:
+        if code not in chosen and rng.random() < 0.6:
+            chosen.append(code)
+    return [str(c) for c in chosen]
+
+
+def _hours(kind: str, rng: Any) -> tuple[list, bool]:
+    if kind == "outdoor":
+        if rng.random() < 0.3:
+            return [[] for _ in range(7)], True
+        start, end = rng.choice([("06:00", "22:00"), ("07:00", "21:00"), ("08:00", "20:00")])
+        return hours.daily(start, end), False
+    if kind == "mummy":
+        return [[["08:30", "18:00"]]] * 5 + [[], []], False
+    return [[["14:00", "18:30"]]] * 5 + [[["08:30", "17:30"]], []], False
+
+
+def _county_federations(world: Any) -> dict[str, Organisation]:
+    feds = world.notes.get("county_federations")
+    if feds:
+        return dict(feds)
+    return {
+        o.division_id: o
+        for o in Organisation.objects.filter(kind=OrgKind.COUNTY_FEDERATION).only(
+            "pk", "path", "division_id"
+        )
+    }
+
+
+def _town_choices() -> tuple[list[tuple[str, str, float, float]], list[int]]:
+    towns, weights = [], []
+    for county, rows in TOWNS.items():
+        for name, lat, lon, weight in rows:
+            towns.append((county, name, lat, lon))
+            weights.append(weight)
+    return towns, weights
+
+
+@transaction.atomic
+def seed(world: Any) -> str:
+    rng = world.rng
+    scale = "ningxia" if world.full else "small"
+    feds = _county_federations(world)
+    kinds = {k.code: k for k in StationKind.objects.all()}
+    towns, weights = _town_choices()
+    towns_weights = [(t, w) for t, w in zip(towns, weights, strict=True) if t[0] in feds]
+    towns = [t for t, _w in towns_weights]
+    weights = [w for _t, w in towns_weights]
+    if not towns:
+        return "no county federations: no stations"
+    now = timezone.now()
+    seq: dict[str, int] = {}
+    stations: list[Station] = []
+    for kind_code, total in COUNTS[scale].items():
+        for i in range(total):
+            county, town, lat0, lon0 = rng.choices(towns, weights)[0]
+            # Stations cluster in town centres: a Gaussian of ~1.2 km around the town centre.
+            r = 0.011 * math.sqrt(-2 * math.log(1 - rng.random()))
+            theta = rng.random() * 2 * math.pi
+            lat = lat0 + r * math.cos(theta)
+            lon = lon0 + r * math.sin(theta) / math.cos(math.radians(lat0))
+            seq[county] = seq.get(county, 0) + 1
+            schedule, is_24h = _hours(kind_code, rng)
+            co_built = rng.random() < 0.7
+            phone = f"139{rng.randrange(10**8):08d}"
+            word = rng.choice(PLACE_WORDS)
+            name = {
+                "outdoor": f"{town}{word}工会驿站",
+                "mummy": f"{town}爱心妈咪小屋",
+                "childcare": f"{town}职工子女爱心托管班",
+            }[kind_code]
+            stations.append(
+                Station(
+                    code=f"GH{county}{seq[county]:04d}",
+                    kind=kinds[kind_code],
+                    name=f"{name}{i % 7 + 1 if kind_code == 'outdoor' else ''}",
+                    address=f"{town}{rng.choice(['人民', '解放', '文化', '新华', '民族', '建设'])}路{rng.randint(1, 300)}号",
+                    division_id=county,
+                    lat=round(lat, 6),
+                    lon=round(lon, 6),
+                    organisation=feds[county],
+                    build_mode=BuildMode.CO_BUILT if co_built else BuildMode.UNION,
+                    partner=rng.choice(PARTNERS).format(town=town) if co_built else "",
+                    manager_name=rng.choice(SURNAMES)
+                    + rng.choice(GIVEN[::2])
+                    + rng.choice(GIVEN[1::2]),
+                    manager_phone=phone,
+                    manager_phone_hash=blind_index("phone", phone),
+                    service_phone=f"0951-{rng.randrange(10**7):07d}",
+                    schedule=schedule,
+                    is_24h=is_24h,
+                    facilities=_facilities(kind_code, rng),
+                    capacity=rng.randint(5, 20) if kind_code == "outdoor" else rng.randint(2, 30),
+                    area=rng.randint(15, 60),
+                    status=StationStatus.ACCEPTED if rng.random() < 0.9 else StationStatus.BUILT,
+                    status_changed_at=now,
+                    accepted_at=now - datetime.timedelta(days=rng.randint(30, 700)),
+                    accepted_org=feds[county],
+                )
+            )
+    for station in stations:
+        if station.status != StationStatus.ACCEPTED:
+            station.accepted_at = None
+            station.accepted_org = None
+    Station.objects.bulk_create(stations, batch_size=1000)
+    Counter.objects.bulk_create(
+        [Counter(key=f"station:{county}", value=n) for county, n in seq.items()],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["value"],
+    )
+    counts, visits = _activity(stations, rng)
+    transaction.on_commit(index.bump_version)
+    return f"{len(stations)} stations, {counts} daily counts, {visits} check-ins"
+
+
+def _activity(stations: list[Station], rng: Any) -> tuple[int, int]:
+    """A year of daily service counts and a sample of QR check-ins with ratings."""
+    today = timezone.localdate()
+    days = [today - datetime.timedelta(days=d) for d in range(1, 366)]
+    counts: list[tuple[int, datetime.date, int]] = []
+    visits: list[StationVisit] = []
+    for station in stations:
+        base = rng.randint(5, 60)
+        for day in days:
+            # busier in summer heat and winter cold, quieter at weekends
+            season = 1.3 if day.month in (1, 7, 8, 12) else 1.0
+            weekend = 0.7 if day.weekday() >= 5 else 1.0
+            counts.append(
+                (station.pk, day, max(0, int(base * season * weekend + rng.randint(-4, 4))))
+            )
+        for _ in range(rng.randint(5, 25)):
+            day = rng.choice(days)
+            at = datetime.datetime.combine(
+                day, datetime.time(rng.randint(6, 21), rng.randint(0, 59)), tzinfo=hours.SHANGHAI
+            )
+            visits.append(
+                StationVisit(
+                    station_id=station.pk,
+                    visited_at=at,
+                    source=VisitSource.QR,
+                    rating=rng.choice([None, 3, 4, 4, 5, 5, 5]),
+                    remark=rng.choice(REMARKS),
+                )
+            )
+    _insert_counts(counts)
+    StationVisit.objects.bulk_create(visits, batch_size=5000)
+    return len(counts), len(visits)
+
+
+def _insert_counts(rows: list[tuple[int, datetime.date, int]]) -> None:
+    """400k rows: COPY on PostgreSQL, executemany on SQLite — model instances would take
+    seconds just to construct."""
+    table = StationDailyCount._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor
+            with raw.copy(f"COPY {table} (station_id, date, count) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (station_id, date, count) VALUES (%s, %s, %s)",  # noqa: S608 - table name from the model
+                [(pk, day.isoformat(), n) for pk, day, n in rows],
+            )
