@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("gonghui.core.urls")),
     path("", include("gonghui.accounts.urls")),
     path("console/", include("gonghui.orgs.urls")),
+    path("", include("gonghui.appeals.urls")),
     path("", include("gonghui.members.urls")),
     path("", include("gonghui.stations.urls")),
     path("console/member-imports/", include("gonghui.memberimport.urls")),

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from gonghui.appeals.api import router as appeals_router
 from gonghui.core.api import SessionAuth, TokenAuth, install_error_handlers
 from gonghui.memberimport.api import router as memberimport_router
 from gonghui.members.api import router as members_router
@@ -27,6 +28,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/orgs/", orgs_router)
+api.add_router("/appeals/", appeals_router)
 api.add_router("/members/", members_router)
 api.add_router("/stations/", stations_router)
 api.add_router("/members/imports/", memberimport_router)

@@ -27,6 +27,10 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem(_("Staff"), "accounts:staff_list", "staff.manage", "people"),
     NavItem(_("Audit records"), "core:audit_list", "audit.view", "journal-text"),
     NavItem(_("Service stations"), "stations:station_list", "station.view", "geo-alt"),
+    NavItem(_("Hotline intake"), "appeals:intake", "appeal.intake", "telephone"),
+    NavItem(_("My appeal queue"), "appeals:queue", "appeal.handle", "inbox"),
+    NavItem(_("Appeals"), "appeals:list", "appeal.view", "chat-square-text"),
+    NavItem(_("Appeal figures"), "appeals:kpi", "dashboard.view", "bar-chart"),
 ]
 
 
@@ -42,4 +46,6 @@ H5_NAV: list[H5Item] = [
     H5Item(_("Nearby stations"), "stations:h5_map", "geo-alt"),
     H5Item(_("Join the union"), "members:join", "person-plus"),
     H5Item(_("Membership transfer"), "members:member_transfer", "arrow-left-right"),
+    H5Item(_("File an appeal"), "appeals:h5_appeal", "megaphone"),
+    H5Item(_("Track my appeal"), "appeals:h5_track", "search"),
 ]

@@ -29,6 +29,7 @@ from gonghui.appeals.models import (
     RoutingRule,
     Subject,
 )
+from gonghui.appeals.services.attachments import attachment_add
 from gonghui.appeals.services.common import (
     _event,
     intake_organisation,
@@ -152,6 +153,7 @@ def appeal_intake(
     idempotency_key: str | None = None,
     answer: str = "",
     received_at: datetime.datetime | None = None,
+    files: list[Any] | None = None,
 ) -> Appeal:
     """Record a new appeal from any channel; a repeated idempotency key returns the first one.
 
@@ -167,7 +169,7 @@ def appeal_intake(
         raise ValidationError({"channel": _("Channel: unknown channel.")})
     try:
         with transaction.atomic():
-            return _intake(actor, channel, data, key, answer.strip(), received_at)
+            return _intake(actor, channel, data, key, answer.strip(), received_at, files or [])
     except IntegrityError:
         # The same key committed by a concurrent request: answer with that first appeal.
         if key:
@@ -195,8 +197,13 @@ def _intake(
     key: str | None,
     answer: str,
     received_at: datetime.datetime | None,
+    files: list[Any],
 ) -> Appeal:
     clean = _clean_intake(data)
+    if len(files) > rules.MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"files": _("Files: at most %(n)d files per appeal.") % {"n": rules.MAX_ATTACHMENTS}}
+        )
     staff = getattr(actor, "is_authenticated", False)
     if staff and not actor_can(actor, "appeal.intake"):
         raise Http404
@@ -256,6 +263,8 @@ def _intake(
     )
     if subject.code == "emergency":
         _alert_duty(appeal)
+    for upload in files:
+        attachment_add(actor=None, appeal=appeal, upload=upload, public=not staff)
     if answer:
         _answer_on_spot(actor, appeal, answer)
     return appeal

@@ -1,0 +1,247 @@
+"""Every read of the 12351 appeals, already scoped to the actor (DESIGN §3)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from gonghui.accounts.scoping import subtree_q
+from gonghui.appeals.choices import OPEN_STATES, Satisfaction, State
+from gonghui.appeals.models import Appeal, AppealAlert, AppealEvent
+from gonghui.core.pii import blind_index
+from gonghui.core.validators import normalise_phone
+from gonghui.orgs.models import Organisation
+
+
+def appeal_list(
+    *,
+    actor: Any,
+    capability: str = "appeal.view",
+    q: str = "",
+    state: str = "",
+    subject: str = "",
+    flag: str = "",
+    org: Organisation | None = None,
+    received_from: datetime.date | None = None,
+    received_to: datetime.date | None = None,
+    closed_from: datetime.date | None = None,
+    closed_to: datetime.date | None = None,
+    overdue: bool = False,
+    supervised: bool = False,
+    open_only: bool = False,
+    on_time: str = "",
+    satisfaction: str = "",
+    order: str = "-received_at",
+) -> QuerySet[Appeal]:
+    qs = Appeal.objects.visible_to(actor, capability).select_related(
+        "subject", "organisation", "division"
+    )
+    if q:
+        phone_hash = _phone_hash(q)
+        qs = qs.filter(
+            Q(number__iexact=q)
+            | Q(caller_name=q)
+            | Q(employer_name__icontains=q)
+            | Q(phone_hash=phone_hash or "-")
+        )
+    if state == "open" or open_only:
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif state:
+        qs = qs.filter(state=state)
+    if subject:
+        qs = qs.filter(subject__code=subject)
+    if flag:
+        qs = qs.filter(flag=flag)
+    if org is not None:
+        qs = qs.filter(subtree_q("organisation__path", org.path))
+    if received_from:
+        qs = qs.filter(received_at__date__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_at__date__lte=received_to)
+    if closed_from:
+        qs = qs.filter(closed_at__date__gte=closed_from)
+    if closed_to:
+        qs = qs.filter(closed_at__date__lte=closed_to)
+    if overdue:
+        qs = qs.filter(state__in=OPEN_STATES, due_on__lt=timezone.localdate())
+    if supervised:
+        qs = qs.filter(supervised=True, state__in=OPEN_STATES)
+    if on_time in ("1", "0"):
+        qs = qs.filter(on_time=on_time == "1")
+    if satisfaction:
+        qs = qs.filter(satisfaction__in=satisfaction.split(","))
+    return qs.order_by(order, "id")
+
+
+def _phone_hash(text: str) -> str | None:
+    try:
+        return blind_index("phone", normalise_phone(text))
+    except Exception:
+        return None
+
+
+def appeal_queue(*, actor: Any) -> QuerySet[Appeal]:
+    """The handler's queue: open appeals where the actor handles, earliest deadline first."""
+    return (
+        Appeal.objects.visible_to(actor, "appeal.handle")
+        .filter(state__in=OPEN_STATES)
+        .select_related("subject", "organisation")
+        .order_by("due_on", "received_at", "id")
+    )
+
+
+def appeal_get_for_actor(*, actor: Any, number: str, capability: str = "appeal.view") -> Appeal:
+    return Appeal.objects.select_related(
+        "subject",
+        "organisation",
+        "division",
+        "employer",
+        "dispatched_by",
+        "merged_into",
+        "suggested_subject",
+    ).get_for_actor(actor, capability, number=number)
+
+
+def appeals_by_phone(*, actor: Any, phone: str, limit: int = 10) -> list[Appeal]:
+    """The caller's earlier appeals (the hotline console shows them as the number is typed)."""
+    phone_hash = _phone_hash(phone)
+    if phone_hash is None:
+        return []
+    return list(
+        Appeal.objects.visible_to(actor, "appeal.view")
+        .filter(phone_hash=phone_hash)
+        .select_related("subject")
+        .order_by("-received_at")[:limit]
+    )
+
+
+def appeal_track(*, number: str, phone: str) -> Appeal | None:
+    """The worker's own appeal: the case number and the phone must both match."""
+    phone_hash = _phone_hash(phone)
+    if phone_hash is None or not number:
+        return None
+    return (
+        Appeal.objects.select_related("subject", "organisation")
+        .filter(number=number.strip().upper(), phone_hash=phone_hash)
+        .first()
+    )
+
+
+def public_events(appeal: Appeal) -> QuerySet[AppealEvent]:
+    return appeal.events.filter(public=True).order_by("created_at", "id")
+
+
+def unread_alerts(*, actor: Any) -> QuerySet[AppealAlert]:
+    return AppealAlert.objects.filter(user=actor, read_at__isnull=True).select_related("appeal")
+
+
+# --- KPIs ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Kpis:
+    received: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    called_back: int = 0
+    satisfied: int = 0
+    avg_days_to_close: float | None = None
+    wages_recovered: Decimal = Decimal("0")
+    overdue: int = 0
+    subjects: list[dict[str, Any]] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return round(100.0 * part / whole, 1) if whole else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._rate(self.closed_on_time, self.closed)
+
+    @property
+    def callback_rate(self) -> float | None:
+        return self._rate(self.called_back, self.closed)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self._rate(self.satisfied, self.called_back)
+
+
+def kpis(*, actor: Any, org: Organisation, start: datetime.date, end: datetime.date) -> Kpis:
+    """Leadership figures of ``org``'s subtree for appeals received in [start, end].
+
+    Closed = closed (办结) among them; on time = replied by the deadline; callback rate = closed
+    appeals with a callback result that reached the worker; satisfaction = satisfied or basically
+    satisfied among those reached. Unreachable callbacks count in neither.
+    """
+    tz = timezone.get_current_timezone()
+    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    finish = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    base = (
+        Appeal.objects.visible_to(actor, "appeal.view")
+        .filter(subtree_q("organisation__path", org.path))
+        .filter(received_at__gte=begin, received_at__lt=finish)
+        .exclude(state=State.MERGED)
+    )
+    reached = [Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED]
+    closed = Q(state=State.CLOSED)
+    totals = base.aggregate(
+        received=Count("id"),
+        closed=Count("id", filter=closed),
+        closed_on_time=Count("id", filter=closed & Q(on_time=True)),
+        called_back=Count("id", filter=closed & Q(satisfaction__in=reached)),
+        satisfied=Count(
+            "id",
+            filter=closed & Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC]),
+        ),
+        avg_days=Avg("working_days_to_close", filter=closed),
+        wages=Sum("wages_recovered"),
+        overdue=Count("id", filter=Q(state__in=OPEN_STATES, due_on__lt=timezone.localdate())),
+    )
+    result = Kpis(
+        received=totals["received"],
+        closed=totals["closed"],
+        closed_on_time=totals["closed_on_time"],
+        called_back=totals["called_back"],
+        satisfied=totals["satisfied"],
+        avg_days_to_close=round(totals["avg_days"], 1) if totals["avg_days"] is not None else None,
+        wages_recovered=totals["wages"] or Decimal("0"),
+        overdue=totals["overdue"],
+    )
+    result.subjects = list(
+        base.values("subject__code", "subject__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "subject__code")
+    )
+    result.months = [
+        {
+            "month": row["month"].strftime("%Y-%m"),
+            "received": row["received"],
+            "closed": row["closed"],
+        }
+        for row in base.annotate(month=TruncMonth("received_at"))
+        .values("month")
+        .annotate(received=Count("id"), closed=Count("id", filter=closed))
+        .order_by("month")
+        if row["month"] is not None
+    ]
+    return result
+
+
+def overdue_list(*, actor: Any, org: Organisation, limit: int = 20) -> list[Appeal]:
+    return list(
+        Appeal.objects.visible_to(actor, "appeal.view")
+        .filter(subtree_q("organisation__path", org.path))
+        .filter(state__in=OPEN_STATES, due_on__lt=timezone.localdate())
+        .select_related("organisation", "subject")
+        .order_by("due_on", "id")[:limit]
+    )
