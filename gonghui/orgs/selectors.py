@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.db.models.functions import Substr
 
 from gonghui.accounts.scoping import subtree_q
@@ -52,7 +52,8 @@ def organisation_children(*, actor: Any, organisation: Organisation) -> QuerySet
         Organisation.objects.visible_to(actor, "org.view")
         .filter(parent=organisation)
         .select_related("division")
-        .order_by("kind", "name")
+        # Federations, township and industry unions first; the many grassroots unions after.
+        .order_by(Case(When(kind__in=GRASSROOTS_KINDS, then=1), default=0), "kind", "name")
     )
 
 

@@ -17,6 +17,8 @@ from gonghui.orgs.choices import GRASSROOTS_KINDS, OrgKind, OrgStatus
 from gonghui.orgs.forms import EmployerForm, MoveForm, OrganisationForm
 from gonghui.orgs.models import Organisation
 
+CHILDREN_PER_PAGE = 50
+
 
 def _roots(request: HttpRequest) -> list[Organisation]:
     """The top of what the actor sees: visible organisations whose parent is not visible."""
@@ -47,14 +49,22 @@ def org_list(request: HttpRequest) -> HttpResponse:
 @require_capability("org.view")
 def org_detail(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.organisation_get_for_actor(actor=request.user, code=code)
-    children = list(selectors.organisation_children(actor=request.user, organisation=org))
-    counts = selectors.subtree_counts(children)
+    # A county federation may hold ~1,000 grassroots unions: page them, federations first.
+    child_query = request.GET.get("cq", "").strip()
+    children_qs = selectors.organisation_children(actor=request.user, organisation=org)
+    if child_query:
+        children_qs = children_qs.filter(name__icontains=child_query)
+    page = Paginator(children_qs, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    children = list(page)
+    counts = selectors.subtree_counts([c for c in children if c.kind not in GRASSROOTS_KINDS])
     ancestors = Organisation.objects.filter(
         path__in=[org.path[:i] for i in range(8, len(org.path), 8)]
     ).visible_to(request.user, "org.view")
     context = {
         "org": org,
         "children": children,
+        "page_obj": page,
+        "child_query": child_query,
         "counts": counts,
         "ancestors": ancestors,
         "grassroots_total": selectors.grassroots_under(org).count(),
@@ -62,7 +72,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_manage": actor_can(request.user, "org.manage", org.path),
         "grassroots_kinds": GRASSROOTS_KINDS,
     }
-    if request.htmx and request.GET.get("fragment") == "children":
+    if request.htmx:
         return render(request, "orgs/_children.html", context)
     return render(request, "orgs/org_detail.html", context)
 

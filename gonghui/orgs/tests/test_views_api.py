@@ -86,3 +86,21 @@ def test_api_token_auth(client, cast) -> None:  # type: ignore[no-untyped-def]
         cast.yz_union.code,
     }
     assert client.get("/api/v1/orgs/", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+
+
+def test_children_are_paged_and_searchable(client, cast) -> None:  # type: ignore[no-untyped-def]
+    from gonghui.orgs.choices import OrgKind
+    from gonghui.testing import make_org
+
+    for number in range(55):
+        make_org(f"兴庆区第{number:02d}基层工会", OrgKind.GRASSROOTS, cast.xingqing, "640104")
+    make_org("兴庆区某街道工会", OrgKind.TOWNSHIP, cast.xingqing, "640104")
+    client.force_login(cast.xq_staff)
+    response = client.get(f"/console/orgs/{cast.xingqing.code}/")
+    children = response.context["children"]
+    assert len(children) == 50 and children[0].name == "兴庆区某街道工会"  # federations etc. first
+    assert response.context["page_obj"].paginator.count == 57
+    assert "共 57 个下级工会" in response.content.decode()
+    response = client.get(f"/console/orgs/{cast.xingqing.code}/", {"cq": "第07"}, HTTP_HX_REQUEST="true")
+    assert [c.name for c in response.context["children"]] == ["兴庆区第07基层工会"]
+    assert b"<html" not in response.content  # htmx gets the fragment only
