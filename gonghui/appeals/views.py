@@ -381,7 +381,8 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 
 @require_POST
 def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
-    services.alert_mark_read(actor=request.user, alert_id=alert_id)
+    if not services.alert_mark_read(actor=request.user, alert_id=alert_id):
+        raise Http404
     return redirect("appeals:queue")
 
 

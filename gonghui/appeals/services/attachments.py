@@ -95,7 +95,9 @@ def attachment_add(
 
 
 @transaction.atomic
-def alert_mark_read(*, actor: Any, alert_id: int) -> None:
-    AppealAlert.objects.filter(pk=alert_id, user=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def alert_mark_read(*, actor: Any, alert_id: int) -> bool:
+    """Only the alert's own user can mark it; False (→ 404) for anybody else's."""
+    if not AppealAlert.objects.filter(pk=alert_id, user=actor).exists():
+        return False
+    AppealAlert.objects.filter(pk=alert_id, read_at__isnull=True).update(read_at=timezone.now())
+    return True
