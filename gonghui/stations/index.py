@@ -51,7 +51,18 @@ class StationIndex:
     rows: list[dict[str, Any]]  # public fields, in tree order
     kinds: np.ndarray
     facilities: np.ndarray
-    schedules: list[tuple[list, bool]]
+    # minute-of-week opening intervals of all stations, flattened: owner, start, end
+    interval_owner: np.ndarray
+    interval_start: np.ndarray
+    interval_end: np.ndarray
+
+    def open_mask(self, when: datetime.datetime) -> np.ndarray:
+        """Which stations are open at ``when``: one vectorised range test over all intervals."""
+        minute = hours.minute_of_week(when)
+        hit = (self.interval_start <= minute) & (minute < self.interval_end)
+        mask = np.zeros(len(self.rows), dtype=bool)
+        mask[self.interval_owner[hit]] = True
+        return mask
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -59,7 +70,6 @@ class StationIndex:
 
 def _public_row(station: Any) -> dict[str, Any]:
     return {
-        "id": station.pk,
         "code": station.code,
         "name": station.name,
         "kind": station.kind.code,
@@ -89,13 +99,21 @@ def build(version: str) -> StationIndex:
     lat = np.array([s.lat for s in stations], dtype=float)
     lon = np.array([s.lon for s in stations], dtype=float)
     tree = cKDTree(coverage.unit_vectors(lat, lon)) if stations else None
+    owner, start, end = [], [], []
+    for i, s in enumerate(stations):
+        for a, b in hours.week_intervals(s.schedule, s.is_24h):
+            owner.append(i)
+            start.append(a)
+            end.append(b)
     return StationIndex(
         version=version,
         tree=tree,
         rows=rows,
         kinds=np.array([s.kind.code for s in stations], dtype=object),
         facilities=np.array([facility_mask(s.facilities) for s in stations], dtype=np.int64),
-        schedules=[(s.schedule, s.is_24h) for s in stations],
+        interval_owner=np.array(owner, dtype=np.int64),
+        interval_start=np.array(start, dtype=np.int64),
+        interval_end=np.array(end, dtype=np.int64),
     )
 
 
@@ -141,28 +159,33 @@ def nearest(
         return []
     when = when or timezone.now()
     point = coverage.unit_vectors(np.array([lat]), np.array([lon]))[0]
+    is_open = idx.open_mask(when)
+    eligible = np.ones(n, dtype=bool)
+    if kind:
+        eligible &= idx.kinds == kind
     need = facility_mask(facilities or [])
+    if need:
+        eligible &= (idx.facilities & need) == need
+    if open_now:
+        eligible &= is_open
+    available = int(eligible.sum())
+    if available == 0:
+        return []
+    wanted = min(limit, available)
+    # Ask the tree for a few more neighbours than needed; widen only when filters reject many.
     k = min(n, max(4 * limit, 32))
     while True:
         chords, positions = idx.tree.query(point, k=k)  # type: ignore[union-attr]
         chords, positions = np.atleast_1d(chords), np.atleast_1d(positions)
-        keep = np.ones(len(positions), dtype=bool)
-        if kind:
-            keep &= idx.kinds[positions] == kind
-        if need:
-            keep &= (idx.facilities[positions] & need) == need
-        found: list[dict[str, Any]] = []
-        for chord, pos in zip(chords[keep], positions[keep], strict=True):
-            schedule, is_24h = idx.schedules[pos]
-            is_open = hours.is_open(schedule, is_24h, when)
-            if open_now and not is_open:
-                continue
-            found.append(
-                idx.rows[pos]
-                | {"distance_m": round(float(coverage.metres_for(chord)), 1), "open_now": is_open}
-            )
-            if len(found) == limit:
-                return found
-        if k >= n:
-            return found
+        keep = eligible[positions]
+        if int(keep.sum()) >= wanted or k >= n:
+            break
         k = min(n, k * 4)
+    return [
+        idx.rows[pos]
+        | {
+            "distance_m": round(float(coverage.metres_for(chord)), 1),
+            "open_now": bool(is_open[pos]),
+        }
+        for chord, pos in zip(chords[keep][:limit], positions[keep][:limit], strict=True)
+    ]

@@ -110,3 +110,33 @@ def is_open(schedule: Schedule, is_24h: bool, when: datetime.datetime) -> bool:
         if end < start and now < end:  # overnight interval from yesterday, morning part
             return True
     return False
+
+
+WEEK_MINUTES = 7 * 24 * 60
+
+
+def minute_of_week(when: datetime.datetime) -> int:
+    """Minutes since Monday 00:00 in Shanghai time."""
+    local = when.astimezone(SHANGHAI) if when.tzinfo else when.replace(tzinfo=SHANGHAI)
+    return local.weekday() * 1440 + local.hour * 60 + local.minute
+
+
+def week_intervals(schedule: Schedule, is_24h: bool) -> list[tuple[int, int]]:
+    """The schedule as half-open [start, end) minute-of-week intervals, overnight ones split at
+    midnight and Sunday-night ones wrapped to Monday, so "open at minute m" is a range test that
+    can be vectorised over all stations (``is_open`` gives the same answer)."""
+    if is_24h:
+        return [(0, WEEK_MINUTES)]
+    out: list[tuple[int, int]] = []
+    for day, intervals in enumerate(schedule or []):
+        base = day * 1440
+        for interval in intervals:
+            start, end = minutes(interval[0]), minutes(interval[1])
+            if start < end:
+                out.append((base + start, base + end))
+            else:  # runs past midnight into the next day
+                out.append((base + start, base + 1440))
+                nxt = (base + 1440) % WEEK_MINUTES
+                if end:
+                    out.append((nxt, nxt + end))
+    return out

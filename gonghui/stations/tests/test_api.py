@@ -98,6 +98,10 @@ def test_nearest_sorted_with_distance_and_code(client, stations):
     assert mid["code"] == stations["mid_24h"].code
     assert mid["distance_m"] == pytest.approx(333.6, abs=1.0)
     assert "manager_phone" not in mid and "manager_name" not in mid
+    from gonghui.stations.api import NearestOut
+
+    assert set(mid) == set(NearestOut.model_fields)
+    assert "uri.amap.com" in mid["amap_url"] and "bd09ll" in mid["baidu_url"]
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 24, 22, 0, tzinfo=hours.SHANGHAI), tick=False)

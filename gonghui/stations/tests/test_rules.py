@@ -236,3 +236,20 @@ def test_lifecycle_rules():
     template = [{"code": "a", "label": "A"}, {"code": "b", "label": "B", "required": False}]
     assert lifecycle.missing_acceptance_items(template, {"b": True}) == ["A"]
     assert lifecycle.missing_acceptance_items(template, {"a": True}) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 1439), st.integers(1, 1440)), max_size=2),
+        min_size=7,
+        max_size=7,
+    ),
+    st.integers(0, 7 * 1440 - 1),
+)
+def test_week_intervals_agree_with_is_open(days, minute):
+    schedule = [[[hours._fmt(a), hours._fmt(b)] for a, b in day if a != b] for day in days]
+    when = datetime.datetime(2026, 11, 23, tzinfo=SH) + datetime.timedelta(minutes=minute)
+    assert hours.minute_of_week(when) == minute
+    in_interval = any(a <= minute < b for a, b in hours.week_intervals(schedule, False))
+    assert in_interval == hours.is_open(schedule, False, when)
