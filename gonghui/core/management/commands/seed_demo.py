@@ -22,6 +22,7 @@ SEEDERS = [
     "gonghui.orgs.seed",
     "gonghui.accounts.seed",
     "gonghui.stations.seed",
+    "gonghui.appeals.seed",
 ]
 
 SCALES = ("small", "ningxia")

@@ -1,0 +1,323 @@
+"""Demo appeals: ``ningxia`` ~31,000 a year for 2023–2025 plus the recent weeks; ``small`` a few
+hundred over the last months.
+
+Texts come from the labelled corpus of the subject, so what staff read is realistic. Rows are
+bulk-inserted with their outcome already decided (dispatch, reply on time or late, callback,
+closure, wages recovered); the recent weeks keep open appeals in every state, a few of them
+overdue, so the queue, the SLA command and the KPI page all have real work.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.appeals.choices import Channel, EventKind, Flag, RequestType, Satisfaction, State
+from gonghui.appeals.classify import load_corpus
+from gonghui.appeals.models import Appeal, AppealEvent, Subject
+from gonghui.appeals.rules import DEFAULT_REPLY_DAYS
+from gonghui.appeals.services import number_prefix
+from gonghui.core.models import Counter
+from gonghui.core.pii import blind_index
+from gonghui.core.workdays import add_working_days, working_days_between
+from gonghui.orgs.choices import OrgKind
+from gonghui.orgs.models import Employer, Organisation
+
+SUBJECT_WEIGHTS = {
+    "wage": 34,
+    "contract": 12,
+    "hours_leave": 8,
+    "social_insurance": 12,
+    "injury": 8,
+    "safety": 4,
+    "emergency": 0.5,
+    "women_minor": 3,
+    "membership": 5,
+    "mutual_aid": 3,
+    "hardship": 5,
+    "suggestion": 5.5,
+}
+TYPE_WEIGHTS = {
+    RequestType.CONSULTATION: 40,
+    RequestType.HELP: 20,
+    RequestType.COMPLAINT: 30,
+    RequestType.LEGAL_AID: 7,
+    RequestType.SUGGESTION: 3,
+}
+CHANNEL_WEIGHTS = {Channel.PHONE: 60, Channel.WEB: 30, Channel.WALK_IN: 10}
+PER_YEAR = {"small": 0, "ningxia": 31_000}
+RECENT = {"small": 320, "ningxia": 2_400}
+RECENT_DAYS = {"small": 90, "ningxia": 45}
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国海燕晓东"
+BATCH = 2_000
+
+
+def _pick(rng: random.Random, weights: dict[Any, float]) -> Any:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+class _Calendar:
+    """Memoised working-day arithmetic: the seed asks the same questions many times."""
+
+    def __init__(self) -> None:
+        self.adds: dict[tuple[datetime.date, int], datetime.date] = {}
+        self.betweens: dict[tuple[datetime.date, datetime.date], int] = {}
+
+    def add(self, day: datetime.date, n: int) -> datetime.date:
+        key = (day, n)
+        if key not in self.adds:
+            self.adds[key] = add_working_days(day, n)
+        return self.adds[key]
+
+    def between(self, a: datetime.date, b: datetime.date) -> int:
+        key = (a, b)
+        if key not in self.betweens:
+            self.betweens[key] = working_days_between(a, b)
+        return self.betweens[key]
+
+
+class _Builder:
+    def __init__(self, world: Any) -> None:
+        self.rng: random.Random = world.rng
+        self.cal = _Calendar()
+        self.subjects = {s.code: s for s in Subject.objects.all()}
+        self.root = Organisation.objects.filter(kind=OrgKind.REGION_FEDERATION).order_by("path")[0]
+        self.counties = {
+            org.division_id: org
+            for org in Organisation.objects.filter(kind=OrgKind.COUNTY_FEDERATION).select_related(
+                "division"
+            )
+        }
+        from gonghui.orgs.seed import COUNTY_WEIGHTS
+
+        self.county_weights = {code: COUNTY_WEIGHTS.get(code, 1) for code in self.counties} or {
+            self.root.division_id: 1
+        }
+        self.employers: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for pk, name, division in Employer.objects.values_list("pk", "name", "division_id")[
+            :20_000
+        ]:
+            self.employers[division].append((pk, name))
+        texts: dict[str, list[str]] = defaultdict(list)
+        for text, category in load_corpus():
+            texts[category].append(text)
+        self.texts = texts
+        self.numbers: dict[int, int] = {}
+        self.tz = timezone.get_current_timezone()
+
+    def number(self, year: int) -> str:
+        self.numbers[year] = self.numbers.get(year, 0) + 1
+        return f"{number_prefix()}{year}-{self.numbers[year]:06d}"
+
+    def phone(self) -> str:
+        return f"1{self.rng.choice('3456789')}{self.rng.randrange(10**9):09d}"
+
+    def moment(self, day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(
+            day,
+            datetime.time(self.rng.randint(8, 20), self.rng.randrange(60)),
+            tzinfo=self.tz,
+        )
+
+    def appeal(self, day: datetime.date, today: datetime.date) -> tuple[Appeal, list[AppealEvent]]:
+        """One appeal received on ``day`` with its outcome as of ``today``."""
+        rng = self.rng
+        code = _pick(rng, SUBJECT_WEIGHTS)
+        request_type = RequestType.SUGGESTION if code == "suggestion" else _pick(rng, TYPE_WEIGHTS)
+        if code == "emergency":
+            request_type = RequestType.HELP
+        division = _pick(rng, self.county_weights)
+        county = self.counties.get(division, self.root)
+        employer = rng.choice(self.employers[division]) if self.employers[division] else None
+        subject = self.subjects[code]
+        phone = self.phone()
+        received_at = self.moment(day)
+        reply_days = DEFAULT_REPLY_DAYS[request_type]
+        sign_due = self.cal.add(day, 1)
+        reply_due = self.cal.add(day, reply_days)
+        appeal = Appeal(
+            number=self.number(day.year),
+            channel=_pick(rng, CHANNEL_WEIGHTS),
+            received_at=received_at,
+            caller_name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2)))),
+            phone=phone,
+            phone_hash=blind_index("phone", phone),
+            employer_id=employer[0] if employer else None,
+            employer_name=employer[1] if employer else "",
+            division_id=division,
+            facts=rng.choice(self.texts[code]),
+            demand="",
+            request_type=request_type,
+            subject=subject,
+            subject_confirmed=True,
+            suggested_subject=subject
+            if rng.random() < 0.93
+            else rng.choice(list(self.subjects.values())),
+            suggestion_confidence=round(rng.uniform(0.45, 0.99), 3),
+            suggestion_terms=[],
+            urgent=code == "emergency",
+            organisation=county,
+            dispatched_by=self.root,
+            routing_reason="默认：属地工会",
+            sign_due=sign_due,
+            reply_due=reply_due,
+        )
+        events = [self._event(appeal, EventKind.RECEIVED, received_at, "诉求已受理。", True)]
+        elapsed = self.cal.between(day, today)
+        if request_type == RequestType.CONSULTATION and rng.random() < 0.7:
+            appeal.organisation = self.root
+            appeal.dispatched_by = None
+            appeal.routing_reason = ""
+            self._close(appeal, received_at, received_at, on_time=True, satisfaction="")
+            events.append(
+                self._event(appeal, EventKind.ANSWERED, received_at, "已当场解答。", True)
+            )
+            return appeal, events
+        events.append(
+            self._event(appeal, EventKind.DISPATCHED, received_at, f"分派至{county.name}。", True)
+        )
+        # How long the handling takes: mostly within the limit, some late.
+        late = rng.random() < (0.2 if elapsed < 25 else 0.06)  # a few stuck ones to work on
+        span = reply_days + rng.randint(1, 6) if late else rng.randint(1, max(1, reply_days))
+        replied_day = self.cal.add(day, span)
+        if replied_day > today:  # still open today
+            self._open(appeal, day, today, elapsed)
+            return appeal, events
+        replied_at = self.moment(replied_day)
+        closed_day = self.cal.add(replied_day, rng.randint(1, 3))
+        roll = rng.random()
+        satisfaction = (
+            Satisfaction.SATISFIED
+            if roll < 0.80
+            else Satisfaction.BASIC
+            if roll < 0.93
+            else Satisfaction.UNREACHABLE
+            if roll < 0.97
+            else Satisfaction.UNSATISFIED
+        )
+        if code == "wage" and rng.random() < 0.6:
+            appeal.wages_recovered = Decimal(rng.randrange(2_000, 80_000, 100))
+        appeal.reply = "经协调，用人单位已按规定处理，详见办理记录。"
+        events.append(self._event(appeal, EventKind.REPLIED, replied_at, appeal.reply, True))
+        if closed_day > today:
+            appeal.state = State.REPLIED
+            appeal.replied_at = replied_at
+            appeal.on_time = replied_day <= reply_due
+            return appeal, events
+        closed_at = self.moment(closed_day)
+        self._close(
+            appeal,
+            replied_at,
+            closed_at,
+            on_time=replied_day <= reply_due,
+            satisfaction=satisfaction,
+        )
+        appeal.working_days_to_close = self.cal.between(day, closed_day)
+        events.append(
+            self._event(
+                appeal, EventKind.CALLBACK, closed_at, str(Satisfaction(satisfaction).label), False
+            )
+        )
+        events.append(self._event(appeal, EventKind.CLOSED, closed_at, "已办结。", True))
+        return appeal, events
+
+    def _close(
+        self,
+        appeal: Appeal,
+        replied_at: datetime.datetime,
+        closed_at: datetime.datetime,
+        *,
+        on_time: bool,
+        satisfaction: str,
+    ) -> None:
+        appeal.state = State.CLOSED
+        appeal.signed_at = replied_at
+        appeal.replied_at = replied_at
+        appeal.closed_at = closed_at
+        appeal.on_time = on_time
+        appeal.satisfaction = satisfaction
+        appeal.working_days_to_close = 0
+        if not appeal.reply:
+            appeal.reply = "已当场解答。"
+
+    def _open(self, appeal: Appeal, day: datetime.date, today: datetime.date, elapsed: int) -> None:
+        """An appeal still being handled: its state and running deadline as of today."""
+        if elapsed == 0:
+            appeal.state = State.DISPATCHED
+            appeal.due_on = appeal.sign_due
+        else:
+            appeal.state = self.rng.choice([State.SIGNED, State.IN_PROGRESS, State.IN_PROGRESS])
+            appeal.signed_at = self.moment(day)
+            appeal.due_on = appeal.reply_due
+        if appeal.due_on < today:
+            appeal.flag = Flag.RED
+            appeal.supervised = self.cal.between(appeal.due_on, today) > 5
+        elif self.cal.between(today, appeal.due_on) <= 1:
+            appeal.flag = Flag.YELLOW
+
+    @staticmethod
+    def _event(
+        appeal: Appeal, kind: str, at: datetime.datetime, message: str, public: bool
+    ) -> AppealEvent:
+        return AppealEvent(appeal=appeal, kind=kind, created_at=at, message=message, public=public)
+
+
+def _days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    return [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _insert(rows: list[tuple[Appeal, list[AppealEvent]]]) -> int:
+    appeals = Appeal.objects.bulk_create([a for a, _ in rows], batch_size=BATCH)
+    events = []
+    for appeal, (_a, evs) in zip(appeals, rows, strict=True):
+        for event in evs:
+            event.appeal_id = appeal.pk
+            events.append(event)
+    if appeals and appeals[0].pk is None:  # backends without RETURNING: look the ids up
+        ids = dict(
+            Appeal.objects.filter(number__in=[a.number for a in appeals]).values_list(
+                "number", "pk"
+            )
+        )
+        for appeal, (_a, evs) in zip(appeals, rows, strict=True):
+            for event in evs:
+                event.appeal_id = ids[appeal.number]
+    AppealEvent.objects.bulk_create(events, batch_size=BATCH * 2)
+    return len(appeals)
+
+
+def seed(world: Any) -> str:
+    builder = _Builder(world)
+    today = timezone.localdate()
+    total = 0
+    per_year = PER_YEAR[world.scale]
+    plan: list[datetime.date] = []
+    for year in (2023, 2024, 2025):
+        if not per_year:
+            break
+        days = _days(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        plan += sorted(world.rng.choices(days, k=per_year))
+    recent = _days(today - datetime.timedelta(days=RECENT_DAYS[world.scale]), today)
+    plan += sorted(world.rng.choices(recent, k=RECENT[world.scale]))
+    chunk: list[tuple[Appeal, list[AppealEvent]]] = []
+    with transaction.atomic():
+        for day in plan:
+            chunk.append(builder.appeal(day, today))
+            if len(chunk) >= BATCH:
+                total += _insert(chunk)
+                chunk = []
+        if chunk:
+            total += _insert(chunk)
+        for year, last in builder.numbers.items():
+            Counter.objects.update_or_create(
+                key=f"appeal:{number_prefix()}{year}", defaults={"value": last}
+            )
+    open_count = Appeal.objects.exclude(state__in=[State.CLOSED, State.MERGED]).count()
+    return f"{total} appeals ({open_count} open)"
