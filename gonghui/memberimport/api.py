@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -97,7 +97,7 @@ def batch_upload(
         data=file.read(),
         mode=mode,
     )
-    return 201, batch
+    return Status(201, batch)
 
 
 @router.get("/template", summary="The XLSX template", response={200: None})

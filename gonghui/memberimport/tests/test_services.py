@@ -108,23 +108,44 @@ def test_valid_only_imports_the_good_rows(cast):
 
 
 def test_failure_half_way_leaves_nothing(cast, monkeypatch):
+    from gonghui.memberimport import bulk
+
+    real = bulk.RowWriter.write
     calls = {"n": 0}
-    real = MembershipEvent.objects.bulk_create
 
-    def boom(*args, **kwargs):
-        calls["n"] += 1
-        raise RuntimeError("disk full")
+    def write(self, rows):
+        if self.model is MembershipEvent:  # persons and memberships are written by now
+            calls["n"] += 1
+            raise RuntimeError("disk full")
+        real(self, rows)
 
-    monkeypatch.setattr(MembershipEvent.objects, "bulk_create", boom)
+    monkeypatch.setattr(bulk.RowWriter, "write", write)
     batch, _ = _preview(cast, [member_row(i) for i in range(1, 4)])
     with pytest.raises(RuntimeError):
         services.batch_apply(actor=cast.xq_staff, batch=batch)
-    monkeypatch.setattr(MembershipEvent.objects, "bulk_create", real)
     assert calls["n"] == 1
     assert not Person.objects.exists() and not Membership.objects.exists()
     assert not Employer.objects.filter(name="银川顺达快递有限公司").exists()
     batch.refresh_from_db()
     assert batch.status == ImportStatus.FAILED and "disk full" in batch.message
+
+
+def test_bulk_name_initials_match_the_registry_rule():
+    from gonghui.members.rules import name_initials
+
+    names = [
+        "张宏伟",
+        "欧阳明月",
+        "买买提·艾力",
+        "Alice张",
+        "曾国藩",
+        "李长春",
+        "单田芳",
+        "",
+        "𠀀王",
+    ]
+    bulk_result = services.bulk_name_initials(names)
+    assert bulk_result == {name: name_initials(name) for name in names}
 
 
 def test_already_member_is_flagged_without_naming_the_union_and_left_member_rejoins(cast):
