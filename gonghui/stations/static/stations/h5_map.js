@@ -8,7 +8,7 @@
   var list = document.getElementById("stations-list");
   var status = document.getElementById("stations-status");
   var origin = { lat: parseFloat(d.lat), lon: parseFloat(d.lon) };
-  var map = null, layer = null, here = null;
+  var map = null, layer = null, here = null, latest = 0;
 
   function setStatus(text) { status.textContent = text || ""; }
 
@@ -83,9 +83,10 @@
       if (here) { here.setLatLng([origin.lat, origin.lon]); } else { here = L.circleMarker([origin.lat, origin.lon], { radius: 7, color: "#c0392b" }).bindTooltip(d.textHere).addTo(map); }
       map.setView([origin.lat, origin.lon]);
     }
+    var ticket = ++latest;  // a slower earlier answer must not overwrite a newer one
     fetch(d.api + "?" + filters().toString(), { headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-      .then(render)
+      .then(function (rows) { if (ticket === latest) { render(rows); list.dataset.query = String(ticket); } })
       .catch(function () { setStatus(d.textError); });
   }
 
