@@ -215,17 +215,11 @@ def child_base(existing: int) -> dict:
                 )
                 for i in range(start, stop)
             ]
-            cursor.executemany(
-                "INSERT INTO members_person (id, created_at, updated_at, name, name_initials,"
-                " id_number, id_number_hash, sex, birth_date, id_division_code, ethnicity, phone,"
-                " phone_hash, education) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                people,
-            )
-            cursor.executemany(
-                "INSERT INTO members_membership (id, created_at, updated_at, person_id,"
-                " organisation_id, employer_id, occupation, employment_type, state,"
-                " retained_reason, card_number, joined_on, ended_on)"
-                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            _bulk(cursor, "members_person", PERSON_COLUMNS, people)
+            _bulk(
+                cursor,
+                "members_membership",
+                MEMBERSHIP_COLUMNS,
                 [
                     (
                         i + 1,
@@ -325,30 +319,31 @@ MEMBERSHIP_COLUMNS = (
 EVENT_COLUMNS = "id, membership_id, kind, at, actor_id, note, data"
 
 
+def _bulk(cursor, table: str, columns: str, rows: list) -> None:  # type: ignore[no-untyped-def]
+    """The insert-only way: COPY on PostgreSQL, executemany on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ",".join(["%s"] * len(rows[0]))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
 def child_limit(rows: int) -> dict:
     from django.db import connection, transaction
 
     people, memberships, events = _parsed_tuples(rows)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor
-            for table, columns, data in (
-                ("members_person", PERSON_COLUMNS, people),
-                ("members_membership", MEMBERSHIP_COLUMNS, memberships),
-                ("members_membershipevent", EVENT_COLUMNS, events),
-            ):
-                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in data:
-                        copy.write_row(row)
-        else:
-            for table, columns, data in (
-                ("members_person", PERSON_COLUMNS, people),
-                ("members_membership", MEMBERSHIP_COLUMNS, memberships),
-                ("members_membershipevent", EVENT_COLUMNS, events),
-            ):
-                marks = ",".join(["%s"] * len(data[0]))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", data)
+        for table, columns, data in (
+            ("members_person", PERSON_COLUMNS, people),
+            ("members_membership", MEMBERSHIP_COLUMNS, memberships),
+            ("members_membershipevent", EVENT_COLUMNS, events),
+        ):
+            _bulk(cursor, table, columns, data)
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     return {"rows": rows, "seconds": seconds}

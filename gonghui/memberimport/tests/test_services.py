@@ -299,3 +299,12 @@ def test_small_file_is_applied_in_the_request(cast, settings, monkeypatch):
     monkeypatch.setattr(tasks, "apply_batch_task", NotQueued())
     batch, _ = _preview(cast, [member_row(i) for i in range(1, 6)])
     assert services.batch_submit(actor=cast.xq_staff, batch=batch).status == ImportStatus.APPLIED
+
+
+def test_someone_registered_during_the_import_fails_it_cleanly(cast):
+    batch, prepared = _preview(cast, [member_row(1), member_row(2)])
+    _member(cast, 2)  # joins elsewhere after the check, before the write
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch, prepared=prepared)
+    assert batch.status == ImportStatus.FAILED
+    assert "导入过程中" in batch.message
+    assert Membership.objects.count() == 1 and Person.objects.count() == 1

@@ -1,0 +1,56 @@
+"""Staff import a messy member file in the console, see every problem with its row, import the
+valid rows, download the error report, then undo the batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gonghui.memberimport.models import ImportBatch
+from gonghui.memberimport.tests.factories import member_row, xlsx_bytes
+from gonghui.members.models import Membership
+from gonghui.testing import PASSWORD
+from tests.e2e.conftest import login
+
+
+def test_upload_preview_import_valid_rows_and_undo(page: Any, cast: Any, tmp_path: Any) -> None:
+    source = tmp_path / "会员名单.xlsx"
+    source.write_bytes(
+        xlsx_bytes(
+            [
+                member_row(1),
+                member_row(2, **{"手机号": "1390000"}),
+                member_row(3, **{"入会日期": "2026年13月1日"}),
+                member_row(5),
+            ]
+        )
+    )
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/console/member-imports/")
+    page.select_option("select[name=organisation]", cast.xq_union.code)
+    page.set_input_files("input[name=file]", str(source))
+    page.get_by_role("button", name="上传并校验").click()
+    page.wait_for_load_state()
+
+    errors = page.locator("#import-errors tbody tr")
+    assert errors.count() == 2
+    assert errors.nth(0).inner_text().startswith("3\t手机号")
+    assert "手机号应为11位" in errors.nth(0).inner_text()
+    assert errors.nth(1).inner_text().startswith("4\t入会日期")
+    assert page.locator("#total-rows").inner_text() == "4"
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载问题报告").click()
+    assert download.value.suggested_filename.endswith("-errors.xlsx")
+
+    page.select_option("select[name=mode]", "valid_only")
+    page.click("#apply-batch")
+    page.wait_for_load_state()
+    assert "已导入2名会员" in page.content()
+    assert page.locator("#imported-rows").inner_text() == "2"
+    assert Membership.objects.filter(organisation=cast.xq_union).count() == 2
+
+    page.click("#undo-batch")
+    page.wait_for_load_state()
+    assert "该批次已撤销" in page.content()
+    assert ImportBatch.objects.get().status == "undone"
+    assert not Membership.objects.exists()
