@@ -1,0 +1,94 @@
+"""12351 appeals in the browser: the operator takes a call and dispatches it with the keyboard,
+a county handler works the queue, and a worker files and tracks an appeal on a phone."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from typing import Any
+
+import pytest
+from django.apps import apps
+
+from gonghui.appeals import services
+from gonghui.appeals.models import Appeal
+from gonghui.appeals.tests.conftest import intake_data
+from gonghui.testing import PASSWORD
+from tests.e2e.conftest import login
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: Any) -> None:
+    """live_server tests flush the database, data migrations included: put the subjects back."""
+    importlib.import_module("gonghui.appeals.migrations.0002_reference_data").forwards(apps, None)
+
+
+def test_operator_takes_a_call_and_dispatches_it(page: Any, cast: Any) -> None:
+    earlier = services.appeal_intake(actor=cast.hotline, channel="phone", data=intake_data())
+    login(page, "hotline", PASSWORD)
+    page.goto(page.base_url + "/console/appeals/intake/")
+    # the cursor starts in the phone field; the caller's earlier appeal shows as it is typed
+    page.keyboard.type("13912345678")
+    page.get_by_test_id("history").get_by_text(earlier.number).wait_for()
+    page.keyboard.press("Tab")
+    page.keyboard.type("王晓东")
+    page.select_option("[data-testid=f-division]", "640104")
+    page.fill("[data-testid=f-facts]", "老板拖欠我们三个月工资，一共两万多元，一直不给。")
+    page.get_by_test_id("suggestion").get_by_text("劳动报酬").wait_for()
+    page.focus("[data-testid=f-facts]")
+    page.keyboard.press("Control+Enter")
+    page.get_by_test_id("routing-reason").wait_for()
+    assert "属地工会" in page.get_by_test_id("routing-reason").inner_text()
+    page.keyboard.press("Enter")  # the suggested union is pre-selected, the button focused
+    page.wait_for_url("**/console/appeals/intake/")
+    appeal = Appeal.objects.exclude(pk=earlier.pk).get()
+    assert appeal.state == "dispatched" and appeal.organisation == cast.xingqing
+    assert appeal.subject.code == "wage"
+
+
+def test_county_handler_works_the_queue(page: Any, cast: Any) -> None:
+    def dispatched() -> Appeal:
+        appeal = services.appeal_intake(actor=cast.hotline, channel="phone", data=intake_data())
+        return services.appeal_dispatch(
+            actor=cast.hotline, appeal=appeal, organisation=cast.xingqing
+        )
+
+    relaxed, urgent = dispatched(), dispatched()
+    Appeal.objects.filter(pk=urgent.pk).update(due_on=datetime.date(2020, 1, 2), flag="red")
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/console/appeals/queue/")
+    rows = page.get_by_test_id("queue-row")
+    assert urgent.number in rows.nth(0).inner_text()
+    assert relaxed.number in rows.nth(1).inner_text()
+    rows.nth(0).get_by_role("link", name=urgent.number).click()
+    page.get_by_test_id("btn-sign").click()
+    page.get_by_test_id("btn-start").click()
+    page.get_by_test_id("form-reply").locator("textarea").fill("已约谈企业，工资已补发。")
+    page.get_by_test_id("form-reply").locator("input[name=wages_recovered]").fill("21000")
+    page.get_by_test_id("btn-reply").click()
+    page.get_by_test_id("appeal-state").get_by_text("已答复").wait_for()
+    page.fill("[data-testid=note-text]", "企业负责人已签字确认")
+    page.get_by_test_id("btn-note").click()
+    page.get_by_test_id("event-note").wait_for()
+    urgent.refresh_from_db()
+    assert urgent.state == "replied" and str(urgent.wages_recovered) == "21000.00"
+
+
+def test_worker_files_and_tracks_on_a_phone(phone_page: Any, cast: Any) -> None:
+    page = phone_page
+    page.goto(page.base_url + "/m/appeal/")
+    page.fill("[data-testid=f-caller_name]", "李娜")
+    page.fill("[data-testid=f-phone]", "13800001111")
+    page.select_option("[data-testid=f-division]", "640402")
+    page.fill("[data-testid=f-facts]", "公司两个月没发工资了，老板说没钱。")
+    page.get_by_test_id("h5-submit").dblclick()  # a double tap posts the same form twice
+    number = page.get_by_test_id("receipt-number").inner_text().strip()
+    assert [a.number for a in Appeal.objects.all()] == [number]
+    context = page.context
+    context.clear_cookies()
+    page.goto(page.base_url + "/m/track/")
+    page.fill("[data-testid=f-number]", number)
+    page.fill("[data-testid=f-phone]", "13800001111")
+    page.get_by_test_id("track-submit").click()
+    assert page.get_by_test_id("track-state").inner_text() == "已受理"
+    assert "诉求已受理" in page.get_by_test_id("track-timeline").inner_text()
