@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.appeals.choices import Complexity, RequestType
@@ -88,7 +89,26 @@ class IntakeForm(_AppealFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = subject_choices(str(_("— use the suggestion —")))
-        self.fields["phone"].widget.attrs.update({"autofocus": True, "inputmode": "tel"})
+        # htmx: the caller's earlier appeals while the number is typed, the suggested subject
+        # while the facts are typed.
+        self.fields["phone"].widget.attrs.update(
+            {
+                "autofocus": True,
+                "inputmode": "tel",
+                "hx-get": reverse("appeals:phone_history"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#history",
+            }
+        )
+        for name in ("facts", "demand"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("appeals:suggest"),
+                    "hx-trigger": "input changed delay:500ms",
+                    "hx-target": "#suggestion",
+                    "hx-include": "[name=facts],[name=demand]",
+                }
+            )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
