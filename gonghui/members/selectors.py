@@ -39,25 +39,23 @@ def prefix_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
 
 
-def search_q(q: str) -> Q:
-    """What ``?q=`` means: an ID number or a phone (exact, through the keyed hash), a card
-    number (exact), pinyin initials ("zhw") or a name (prefix)."""
+def search_q(q: str) -> tuple[Q, str]:
+    """What ``?q=`` means, and the ordering that lets the database walk the matching index:
+    an ID number or a phone (exact, through the keyed hash), a card number (exact; card numbers
+    have 10 digits, phones 11), pinyin initials ("zhw") or a name (prefix)."""
     text = q.strip()
-    if not text:
-        return Q()
     code = normalise_text_code(text)
     if _ID_LIKE.fullmatch(code):
-        return Q(person__id_number_hash=blind_index("id", code))
+        return Q(person__id_number_hash=blind_index("id", code)), "-pk"
     digits = code.replace("-", "")
     if _PHONE_LIKE.fullmatch(digits):
-        # An 11-digit string is a phone; a card number of the same shape still matches.
-        return Q(person__phone_hash=blind_index("phone", digits)) | Q(card_number=digits)
+        return Q(person__phone_hash=blind_index("phone", digits)), "-pk"
     if _DIGITS.fullmatch(digits):
-        return Q(card_number=digits)
+        return Q(card_number=digits), "-pk"
     lowered = text.lower()
     if _INITIALS.fullmatch(lowered):
-        return prefix_q("person__name_initials", lowered)
-    return prefix_q("person__name", text)
+        return prefix_q("person__name_initials", lowered), "person__name_initials"
+    return prefix_q("person__name", text), "person__name"
 
 
 def member_list(
@@ -72,8 +70,10 @@ def member_list(
 ) -> QuerySet[Membership]:
     """Memberships the actor may see, searched and filtered; newest first."""
     qs = Membership.objects.visible_to(actor, "member.view")
-    if q:
-        qs = qs.filter(search_q(q))
+    ordering = "-pk"
+    if q.strip():
+        condition, ordering = search_q(q)
+        qs = qs.filter(condition)
     if organisation is not None:
         qs = qs.filter(subtree_q("organisation__path", organisation.path))
     if occupation:
@@ -89,7 +89,7 @@ def member_list(
             joined_on__gte=datetime.date(join_year, 1, 1),
             joined_on__lt=datetime.date(join_year + 1, 1, 1),
         )
-    return qs.select_related("person", "organisation", "employer").order_by("-pk")
+    return qs.select_related("person", "organisation", "employer").order_by(ordering)
 
 
 def member_get_for_actor(*, actor: Any, pk: int) -> Membership:

@@ -21,6 +21,7 @@ from gonghui.orgs.models import Organisation
 SEEDERS = [
     "gonghui.orgs.seed",
     "gonghui.accounts.seed",
+    "gonghui.members.seed",
     "gonghui.stations.seed",
     "gonghui.appeals.seed",
 ]

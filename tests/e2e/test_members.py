@@ -1,0 +1,71 @@
+"""Members in the browser: a worker joins on a phone, staff approve in the console, an allowed
+administrator reveals a phone number (audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gonghui.core.models import ChangeRecord
+from gonghui.members.models import JoinApplication, Membership
+from gonghui.members.tests.factories import make_id, make_member
+from gonghui.testing import PASSWORD
+from tests.e2e.conftest import login
+
+
+def test_worker_joins_and_staff_approve(phone_page: Any, page: Any, cast: Any) -> None:
+    id_number = make_id(sex="F")
+    phone_page.goto(phone_page.base_url + "/m/join")
+    assert phone_page.locator("h1").inner_text() == "申请入会"
+    phone_page.fill("input[name=name]", "王小丽")
+    phone_page.fill("input[name=id_number]", id_number)
+    phone_page.fill("input[name=phone]", "13812345678")
+    phone_page.locator("input[name=employer_name]").press_sequentially("兴庆鑫盛", delay=30)
+    suggestion = phone_page.locator(".js-pick-employer").first
+    suggestion.wait_for()
+    suggestion.click()
+    assert phone_page.input_value("input[name=employer_name]") == cast.xq_employer.name
+    phone_page.select_option("select[name=occupation]", "delivery_rider")
+    phone_page.get_by_test_id("join-submit").click()
+    done = phone_page.get_by_test_id("join-done")
+    assert cast.xq_union.name in done.inner_text()
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    application = JoinApplication.objects.get()
+    assert application.employer == cast.xq_employer
+
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/console/members/applications/")
+    page.get_by_test_id("application-queue").get_by_text("王小丽").click()
+    page.get_by_test_id("approve").click()
+    page.wait_for_load_state()
+    membership = Membership.objects.get()
+    assert page.get_by_test_id("card-number").inner_text() == membership.card_number
+    assert "入会" in page.get_by_test_id("member-timeline").inner_text()
+    assert page.get_by_test_id("member-state").inner_text() == "有效"
+
+    phone_page.goto(phone_page.base_url + "/m/join/status")
+    phone_page.fill("input[name=id_number]", id_number)
+    phone_page.fill("input[name=phone]", "13812345678")
+    phone_page.get_by_role("button", name="查询").click()
+    assert "已通过" in phone_page.get_by_test_id("join-status").inner_text()
+
+
+def test_reveal_phone_is_audited(page: Any, cast: Any) -> None:
+    member = make_member(cast.xq_union, name="李明", phone="13955556666")
+    login(page, "yc_staff", PASSWORD)
+    page.goto(page.base_url + f"/console/members/{member.pk}/")
+    assert "139****6666" in page.content()
+    page.get_by_test_id("reveal-phone").click()
+    assert page.get_by_test_id("revealed-phone").inner_text() == "13955556666"
+    assert ChangeRecord.objects.filter(action="reveal", actor=cast.yc_staff).count() == 1
+
+
+def test_search_by_initials_in_registry(page: Any, cast: Any) -> None:
+    make_member(cast.xq_union, name="张宏伟")
+    make_member(cast.xq_union, name="李明")
+    make_member(cast.yz_union, name="张华伟")
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/console/members/")
+    page.get_by_test_id("member-filters").locator("input[name=q]").fill("zhw")
+    page.get_by_test_id("member-filters").get_by_role("button").click()
+    table = page.get_by_test_id("member-table").inner_text()
+    assert "张宏伟" in table and "李明" not in table and "张华伟" not in table
