@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from gonghui.core.models import division_prefix
+from gonghui.core.models import Division, division_prefix
 from gonghui.orgs.models import Employer
 from gonghui.stations.choices import OPEN_STATUSES, StationStatus
 from gonghui.stations.data import DIVISION_CENTRES
@@ -92,6 +92,7 @@ class Demand:
     lon: np.ndarray
     weight: np.ndarray
     source: str
+    division: np.ndarray | None = None  # division code of each point, when known
 
     def __len__(self) -> int:
         return len(self.lat)
@@ -125,24 +126,36 @@ def registry_demand(division: str = "") -> Demand:
     rows = [r for r in rows if r[1] in DIVISION_CENTRES]
     source = "employees"
     weights = {pk: count for pk, _d, count in rows}
-    if apps.is_installed("gonghui.members") and rows:
-        membership = apps.get_model("members", "Membership")
-        counts = dict(
-            membership.objects.filter(employer_id__in=list(weights), state__in=_live_states())
-            .values("employer_id")
-            .annotate(n=Count("pk"))
-            .values_list("employer_id", "n")
-        )
-        if counts:
-            weights, source = {pk: counts.get(pk, 0) for pk in weights}, "members"
+    counts = member_counts(list(weights)) if rows else {}
+    if counts:
+        weights, source = {pk: counts.get(pk, 0) for pk in weights}, "members"
     if not rows:
         empty = np.zeros(0)
-        return Demand(empty, empty, empty, source)
+        return Demand(empty, empty, empty, source, np.zeros(0, dtype=object))
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     centres = np.array([DIVISION_CENTRES[r[1]] for r in rows], dtype=float)
     placed = jitter_around(ids, centres)
     weight = np.array([weights[r[0]] for r in rows], dtype=float)
-    return Demand(placed[:, 0], placed[:, 1], weight, source)
+    codes = np.array([r[1] for r in rows], dtype=object)
+    return Demand(placed[:, 0], placed[:, 1], weight, source, codes)
+
+
+def member_counts(employer_ids: list[int]) -> dict[int, int]:
+    """Live memberships per employer, if the members app is installed (looked up at run time:
+    stations does not depend on members)."""
+    if not apps.is_installed("gonghui.members"):
+        return {}
+    membership = apps.get_model("members", "Membership")
+    counts: dict[int, int] = {}
+    for start in range(0, len(employer_ids), 5000):  # keep IN lists small for SQLite
+        chunk = employer_ids[start : start + 5000]
+        counts.update(
+            membership.objects.filter(employer_id__in=chunk, state__in=_live_states())
+            .values("employer_id")
+            .annotate(n=Count("pk"))
+            .values_list("employer_id", "n")
+        )
+    return counts
 
 
 def _live_states() -> list[str]:
@@ -223,6 +236,8 @@ def coverage_report(
         {"lat": round(g.lat, 5), "lon": round(g.lon, 5), "total": g.total, "covered": g.covered}
         for g in cv.grid(demand.lat, demand.lon, demand.weight, result.covered, cell_m)
     ]
+    if demand.division is not None and len(demand):
+        report["by_division"] = _by_division(demand, result.covered)
     if suggest:
         cands = cv.grid_candidates(demand.lat, demand.lon, cell_m / 2)
         picks = cv.greedy_placement(
@@ -245,3 +260,22 @@ def coverage_report(
             for i, p in enumerate(picks)
         ]
     return report
+
+
+def _by_division(demand: Demand, covered: np.ndarray) -> list[dict[str, Any]]:
+    """Coverage per division of the demand points, worst first (where to act)."""
+    codes, inverse = np.unique(demand.division.astype(str), return_inverse=True)  # type: ignore[union-attr]
+    total = np.bincount(inverse, weights=demand.weight, minlength=len(codes))
+    cov = np.bincount(inverse, weights=np.where(covered, demand.weight, 0.0), minlength=len(codes))
+    names = dict(Division.objects.filter(code__in=codes.tolist()).values_list("code", "name"))
+    rows = [
+        {
+            "division": str(code),
+            "name": names.get(str(code), ""),
+            "total_demand": round(float(t), 3),
+            "covered_demand": round(float(c), 3),
+            "share": round(float(c / t), 6) if t else 0.0,
+        }
+        for code, t, c in zip(codes, total, cov, strict=True)
+    ]
+    return sorted(rows, key=lambda r: (r["share"], -r["total_demand"]))

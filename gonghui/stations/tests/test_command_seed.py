@@ -79,6 +79,36 @@ def test_registry_demand_from_employees_is_deterministic(cast):
     assert city.weight.tolist() == [80.0]
 
 
+def test_registry_demand_prefers_member_counts(cast, monkeypatch):
+    cast.xq_employer.employee_count = 80
+    cast.xq_employer.save()
+    assert selectors.member_counts([cast.xq_employer.pk]) == {}  # no memberships yet
+    monkeypatch.setattr(selectors, "member_counts", lambda ids: {cast.xq_employer.pk: 7})
+    demand = selectors.registry_demand()
+    assert demand.source == "members"
+    assert sorted(demand.weight.tolist()) == [0.0, 7.0]
+
+
+def test_coverage_per_division_worst_first(cast):
+    from gonghui.testing import make_employer
+
+    cast.xq_employer.employee_count = 50
+    cast.xq_employer.save()
+    other = make_employer("金凤某公司", cast.jinfeng)
+    other.employee_count = 20
+    other.division_id = "640106"
+    other.save()
+    xq = selectors.registry_demand("640104")
+    make_station(cast.xq_staff, cast.xingqing, lat=float(xq.lat[0]), lon=float(xq.lon[0]))
+    report = run("--division", "640100", "--radius", "200")
+    rows = {r["division"]: r for r in report["by_division"]}
+    assert rows["640104"]["share"] == 1.0 and rows["640104"]["name"] == "兴庆区"
+    assert rows["640106"]["share"] == 0.0 and rows["640106"]["total_demand"] == 20
+    assert report["by_division"][0]["division"] == "640106"  # worst first
+    assert report["share"] == pytest.approx(50 / 70)
+    assert "by_division" not in run("--division", "640100", "--no-divisions")
+
+
 def test_registry_demand_by_division_coverage(cast):
     cast.xq_employer.employee_count = 50
     cast.xq_employer.save()

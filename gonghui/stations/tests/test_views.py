@@ -211,6 +211,12 @@ def test_coverage_page(client, cast, xq_station):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-testid="coverage-share"' in body and "coverage-data" in body
+    cast.yz_employer.employee_count = 40
+    cast.yz_employer.save()
+    body = client.get(
+        reverse("stations:station_coverage"), {"radius": 1000, "suggest": 0}
+    ).content.decode()
+    assert 'data-testid="by-division"' in body and "原州区" in body and "各区划覆盖率" in body
 
 
 def test_h5_map_is_public(client, xq_station):

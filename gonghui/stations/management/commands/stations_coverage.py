@@ -29,6 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--kind", default="", help="only stations of this kind (e.g. outdoor)")
         parser.add_argument("--clusters", type=int, default=10, help="uncovered clusters to list")
         parser.add_argument("--grid", action="store_true", help="include the coverage grid")
+        parser.add_argument(
+            "--no-divisions", action="store_true", help="leave out the per-division figures"
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if options["radius"] <= 0:
@@ -57,6 +60,8 @@ class Command(BaseCommand):
         )
         if not options["grid"]:
             report.pop("grid")
+        if options["no_divisions"]:
+            report.pop("by_division", None)
         report["division"] = division or None
         report["seconds"] = round(time.perf_counter() - started, 3)
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
