@@ -116,8 +116,9 @@ def _route(employer: Employer | None, division: Division | None) -> Organisation
     else the 属地 federation kept on the employer), or for a new employer the county federation
     of its division."""
     if employer is not None:
-        if employer.union_id and employer.union.status == OrgStatus.ACTIVE:
-            return employer.union
+        union = employer.union
+        if union is not None and union.status == OrgStatus.ACTIVE:
+            return union
         return employer.organisation
     federation = local_federation(division) if division is not None else None
     if federation is None:

@@ -223,3 +223,12 @@ def test_member_asks_transfer_on_h5(client, cast) -> None:
     assert 'data-testid="transfer-done"' in response.content.decode()
     member.refresh_from_db()
     assert member.state == "transferring"
+
+
+def test_admin_never_shows_personal_data(client, cast) -> None:
+    member = make_member(cast.xq_union, phone="13944445555")
+    client.force_login(cast.superuser)
+    page = client.get(f"/admin/members/person/{member.person.pk}/change/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert member.person.id_number not in body and "13944445555" not in body
