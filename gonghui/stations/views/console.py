@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts.scoping import actor_can
@@ -22,6 +23,12 @@ from gonghui.stations import exporting, importing, links, selectors, services
 from gonghui.stations.choices import FACILITY_LABELS, StationStatus
 from gonghui.stations.forms import CountForm, CoverageForm, ImportForm, PhotoForm, StationForm
 from gonghui.stations.rules import hours, lifecycle
+
+DEMAND_SOURCES = {
+    "members": gettext_lazy("members at their workplaces"),
+    "employees": gettext_lazy("employers weighted by employees"),
+    "csv": gettext_lazy("uploaded points"),
+}
 
 
 def _manageable_orgs(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -331,5 +338,11 @@ def station_coverage(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "stations/coverage.html",
-        {"form": form, "report": report, "map_data": map_data, "tile_url": settings.MAP_TILE_URL},
+        {
+            "form": form,
+            "report": report,
+            "map_data": map_data,
+            "tile_url": settings.MAP_TILE_URL,
+            "source_label": DEMAND_SOURCES.get(report["source"], "") if report else "",
+        },
     )
