@@ -23,9 +23,9 @@ def limit_per_minute() -> int:
     return int(getattr(settings, "GONGHUI_STATIONS_RATE_PER_MINUTE", 600))
 
 
-def check(request: HttpRequest, scope: str = "stations") -> None:
+def check(request: HttpRequest, scope: str = "stations", limit: int | None = None) -> None:
     """Count this request; raise HTTP 429 past the limit of the current minute."""
-    limit = limit_per_minute()
+    limit = limit_per_minute() if limit is None else limit
     if limit <= 0:
         return
     key = f"rl:{scope}:{client_address(request)}:{int(time.time() // 60)}"

@@ -256,12 +256,12 @@ def strip_exif(upload: Any) -> ContentFile:
     """Re-encode an uploaded image without its metadata (EXIF may carry the GPS position).
     The orientation tag is applied to the pixels first, so the photo still looks upright."""
     try:
-        image = Image.open(upload)
-        image.load()
+        opened = Image.open(upload)
+        opened.load()
     except Exception:  # Pillow raises many types for a file that is not an image
         raise ValidationError({"image": _("The file is not an image.")}) from None
-    fmt = "PNG" if image.format == "PNG" else "JPEG"
-    image = ImageOps.exif_transpose(image)
+    fmt = "PNG" if opened.format == "PNG" else "JPEG"
+    image: Image.Image = ImageOps.exif_transpose(opened)
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     buffer = io.BytesIO()

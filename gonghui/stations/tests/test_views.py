@@ -237,6 +237,15 @@ def test_h5_station_page_and_checkin(client, xq_station):
     assert visit.rating == 5 and visit.remark == "热水很方便"
 
 
+def test_checkins_are_rate_limited(client, xq_station):
+    url = reverse("stations:h5_station", args=[xq_station.code])
+    for _ in range(10):
+        client.post(url, {"rating": "4"})
+    response = client.post(url, {"rating": "4"}, follow=True)
+    assert "请求过于频繁" in response.content.decode()
+    assert StationVisit.objects.count() == 10
+
+
 def test_h5_station_hides_planned(client, cast):
     planned = make_station(cast.xq_staff, cast.xingqing, status="planned")
     assert client.get(reverse("stations:h5_station", args=[planned.code])).status_code == 404
