@@ -290,3 +290,22 @@ def test_export_poi_batches_use_each_platforms_datum(cast):
     bd = geo.wgs84_to_bd09(station.lat, station.lon)
     assert geo.haversine_m(row[5], row[4], *bd) < 0.2 and row[6] == "BD-09"
     assert row[1] == "'=HYPERLINK(1)"
+
+
+def test_import_failing_while_writing_rolls_back_every_row(cast, monkeypatch):
+    real = services.station_create
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise ValidationError({"name": "写入失败"})
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "station_create", flaky)
+    data = _xlsx([_row(cast, 站点名称=f"站{i}") for i in range(4)])
+    result = importing.import_stations(actor=cast.xq_staff, upload=data, filename="s.xlsx")
+    assert not result.ok and result.created == []
+    assert "第4行，名称：写入失败" in result.errors
+    assert Station.objects.count() == 0
+    assert not StationEvent.objects.exists()
