@@ -248,6 +248,7 @@ CACHES = {
 # --- the platform --------------------------------------------------------------------------------
 GONGHUI_REGION_CODE = os.environ.get("GONGHUI_REGION_CODE", "640000")
 GONGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("GONGHUI_AUDIT_RETENTION_DAYS", "3650"))
+GONGHUI_MEMBER_TRANSFER_AUTO_DAYS = int(os.environ.get("GONGHUI_MEMBER_TRANSFER_AUTO_DAYS", "10"))
 GONGHUI_SITE_NAME = _("Trade Union Work and Service Platform")
 
 LOGGING = {
