@@ -23,7 +23,9 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem(_("Union organisations"), "orgs:org_list", "org.view", "diagram-3"),
     NavItem(_("Employers"), "orgs:employer_list", "employer.view", "building"),
     NavItem(_("Members"), "members:member_list", "member.view", "person-vcard"),
-    NavItem(_("Mass enrolment"), "memberimport:batch_list", "member.import", "file-earmark-arrow-up"),
+    NavItem(
+        _("Mass enrolment"), "memberimport:batch_list", "member.import", "file-earmark-arrow-up"
+    ),
     NavItem(_("Staff"), "accounts:staff_list", "staff.manage", "people"),
     NavItem(_("Audit records"), "core:audit_list", "audit.view", "journal-text"),
     NavItem(_("Service stations"), "stations:station_list", "station.view", "geo-alt"),

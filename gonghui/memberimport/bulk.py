@@ -114,12 +114,16 @@ class RowWriter:
                 )
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def date_adapter() -> Any:
     """Dates as the driver takes them: ISO text for SQLite, ``date`` objects for COPY."""
-    return datetime.date.isoformat if connection.vendor == "sqlite" else (lambda value: value)
+    return datetime.date.isoformat if connection.vendor == "sqlite" else _same
 
 
 def datetime_adapter() -> Any:
     if connection.vendor == "sqlite":
         return connection.ops.adapt_datetimefield_value
-    return lambda value: value
+    return _same

@@ -419,8 +419,8 @@ def validate_rows(
                     )
                 )
         if errors:
-            for error in errors:
-                result.add_error(error)
+            for row_error in errors:
+                result.add_error(row_error)
             continue
         if occupation and occupation_of is not None:
             occupation = occupation_of(occupation)
