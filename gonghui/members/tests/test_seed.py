@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime
+import random
 
-from django.core.management import call_command
 from django.db.models import Count
 
+from gonghui.accounts import seed as accounts_seed
+from gonghui.core.management.commands.seed_demo import World
+from gonghui.members import seed as members_seed
 from gonghui.members.choices import NEW_EMPLOYMENT_FORM_OCCUPATIONS
 from gonghui.members.models import JoinApplication, Membership, MembershipEvent, Person, Transfer
 from gonghui.members.rules import name_initials
 from gonghui.members.seed import TARGETS
 from gonghui.members.selectors import member_count, person_by_id_number
+from gonghui.orgs import seed as orgs_seed
 from gonghui.orgs.models import Organisation
 
 
 def test_small_seed_matches_targets(db) -> None:
-    call_command("seed_demo", "--scale", "small")
+    world = World(scale="small", rng=random.Random(2026))
+    for module in (orgs_seed, accounts_seed, members_seed):
+        module.seed(world)
     region = Organisation.objects.get(parent__isnull=True)
     targets = TARGETS["small"]
     assert member_count(region, on=datetime.date(2018, 12, 31)) == targets["live_2018"]
