@@ -188,3 +188,30 @@ def test_escape_formula():
     assert rules.escape_formula("@SUM") == "'@SUM"
     assert rules.escape_formula("张三") == "张三"
     assert rules.escape_formula(5) == 5
+
+
+def test_excel_truncated_id_text_is_flagged():
+    # What Excel shows for an ID it kept as a number: 15 significant digits, then zeros.
+    result = _parse([member_row(1, **{"身份证号": "640104199001011000"})])
+    assert _codes(result) == [(2, "身份证号", "id_excel_number")]
+
+
+def test_error_report_keeps_rows_adds_problems_and_escapes_formulas():
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from gonghui.memberimport import files
+
+    table = [
+        [*HEADER, "备注"],
+        [*member_row(1), "ok"],
+        [*member_row(2, **{"姓名": "=HYPERLINK(\"http://x\")", "手机号": "1"}), "+1"],
+    ]
+    errors = [{"row": 3, "column": "手机号", "code": "phone_format", "message": "手机号不对"}]
+    content = files.error_report_xlsx(table, 0, errors)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert rows[0] == [*HEADER, "备注", "问题"]
+    assert len(rows) == 2  # only the row with a problem
+    assert rows[1][0] == "'=HYPERLINK(\"http://x\")" and rows[1][-2] == "'+1"
+    assert rows[1][-1] == "手机号：手机号不对"
