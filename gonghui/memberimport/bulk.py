@@ -13,10 +13,34 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
+
+
+@contextmanager
+def sqlite_page_cache(megabytes: int) -> Iterator[None]:
+    """A larger SQLite page cache for this connection while a big import writes.
+
+    New persons land at random places in the hash and name indexes of a large registry; when
+    the dirty pages outgrow the cache, SQLite spills them mid-transaction and re-reads them. The
+    old size comes back afterwards and the memory is released. No-op on PostgreSQL.
+    """
+    if connection.vendor != "sqlite" or megabytes <= 0:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size=-{int(megabytes) * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={int(previous)}")
+            cursor.execute("PRAGMA shrink_memory")
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -103,7 +127,11 @@ class RowWriter:
         names = ", ".join(f'"{name}"' for name in self.column_names)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                # The driver's own cursor: wrap its errors into Django's (IntegrityError...).
+                with (
+                    connection.wrap_database_errors,
+                    cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+                ):
                     for row in full:
                         copy.write_row(row)
             else:

@@ -55,6 +55,11 @@ def undo_days() -> int:
     return int(getattr(settings, "GONGHUI_IMPORT_UNDO_DAYS", 7))
 
 
+def sqlite_cache_mb() -> int:
+    """SQLite page cache (MB) while an import writes; 0 keeps the connection's own."""
+    return int(getattr(settings, "GONGHUI_IMPORT_SQLITE_CACHE_MB", 0))
+
+
 def background_threshold() -> int:
     """Files with more rows than this run as a background task (the issue: 5,000)."""
     return int(getattr(settings, "GONGHUI_IMPORT_BACKGROUND_ROWS", 5000))
@@ -99,9 +104,11 @@ def get_progress(batch: ImportBatch) -> int:
 
 @dataclass
 class Prepared:
-    """A file read and checked: what ``batch_apply`` needs without reading the file again."""
+    """A file read and checked: what ``batch_apply`` needs without reading the file again.
 
-    table: list[list[Any]]
+    The cells themselves are not kept (a 100k-row sheet is ~100 MB of Python objects); the error
+    report reads the kept file again."""
+
     header_index: int
     parsed: ParseResult
     # id_number_hash → id of a registered person without a live membership (re-joining).
@@ -115,7 +122,8 @@ def prepare(data: bytes, file_name: str, *, today: datetime.date | None = None) 
     today = today or timezone.localdate()
     _, header_index = split_header(table)
     parsed = parse_table(table, today=today, occupation_of=occupation_value)
-    prepared = Prepared(table=table, header_index=header_index, parsed=parsed)
+    del table  # the valid rows keep only the strings they need
+    prepared = Prepared(header_index=header_index, parsed=parsed)
     _check_registry(prepared)
     return prepared
 
@@ -293,7 +301,8 @@ def _apply(actor: Any, batch: ImportBatch, prepared: Prepared, report: Callable)
     rows = parsed.valid
     employers, created_employers = _resolve_employers(actor, batch.organisation, rows)
     report(30)
-    memberships = _insert_rows(actor, batch, prepared, rows, employers, report)
+    with bulk.sqlite_page_cache(sqlite_cache_mb()):
+        memberships = _insert_rows(actor, batch, prepared, rows, employers, report)
     now = timezone.now()
     batch.imported_rows = memberships
     batch.created_employer_ids = created_employers

@@ -206,12 +206,12 @@ def test_error_report_keeps_rows_adds_problems_and_escapes_formulas():
     table = [
         [*HEADER, "备注"],
         [*member_row(1), "ok"],
-        [*member_row(2, **{"姓名": "=HYPERLINK(\"http://x\")", "手机号": "1"}), "+1"],
+        [*member_row(2, **{"姓名": '=HYPERLINK("http://x")', "手机号": "1"}), "+1"],
     ]
     errors = [{"row": 3, "column": "手机号", "code": "phone_format", "message": "手机号不对"}]
     content = files.error_report_xlsx(table, 0, errors)
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert rows[0] == [*HEADER, "备注", "问题"]
     assert len(rows) == 2  # only the row with a problem
-    assert rows[1][0] == "'=HYPERLINK(\"http://x\")" and rows[1][-2] == "'+1"
+    assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[1][-2] == "'+1"
     assert rows[1][-1] == "手机号：手机号不对"

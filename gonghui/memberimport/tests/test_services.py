@@ -308,3 +308,18 @@ def test_someone_registered_during_the_import_fails_it_cleanly(cast):
     assert batch.status == ImportStatus.FAILED
     assert "导入过程中" in batch.message
     assert Membership.objects.count() == 1 and Person.objects.count() == 1
+
+
+def test_larger_sqlite_page_cache_during_the_write_is_given_back(cast, settings):
+    from django.db import connection
+
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size" if connection.vendor == "sqlite" else "SELECT 0")
+            return cursor.fetchone()[0]
+
+    settings.GONGHUI_IMPORT_SQLITE_CACHE_MB = 8
+    before = cache_size()
+    batch, _ = _preview(cast, [member_row(1), member_row(2)])
+    assert services.batch_apply(actor=cast.xq_staff, batch=batch).imported_rows == 2
+    assert cache_size() == before
