@@ -123,6 +123,8 @@ def map_headers(header: Sequence[Any]) -> HeaderMap:
 
 def cell_text(value: Any) -> str:
     """A cell as trimmed text; whole floats lose their ``.0`` (phones stored as numbers)."""
+    if type(value) is str:  # the common case first: this runs ~10 times a row
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, str):
@@ -314,7 +316,9 @@ def validate_rows(
     i_employer, i_sex, i_code = index["employer_name"], index["sex"], index["credit_code"]
     i_date, i_occupation = index["joined_on"], index["occupation"]
     i_ethnicity, i_education = index["ethnicity"], index["education"]
-    required = [(index[name], name) for name in REQUIRED_FIELDS]
+    # Employers' credit codes and join dates repeat across a file: check each distinct one once.
+    code_cache: dict[str, tuple[str, ValidationError | None]] = {}
+    date_cache: dict[Any, tuple[datetime.date, ValidationError | None]] = {}
     required_message = {
         name: _("%(column)s is required.") % {"column": label[name]} for name in REQUIRED_FIELDS
     }
@@ -336,8 +340,13 @@ def validate_rows(
         ]
         name_text, id_text, phone_text, employer_text, sex_text, code_text, occupation = values
         errors: list[RowError] = []
-        for position, field_name in required:
-            if not (cell_text(cells[position]) if position < width else ""):
+        for text, field_name in ((name_text, "name"), (id_text, "id_number")):
+            if not text:
+                errors.append(
+                    RowError(number, label[field_name], "required", required_message[field_name])
+                )
+        for text, field_name in ((phone_text, "phone"), (employer_text, "employer_name")):
+            if not text:
                 errors.append(
                     RowError(number, label[field_name], "required", required_message[field_name])
                 )
@@ -402,20 +411,36 @@ def validate_rows(
                 )
         credit_code = ""
         if code_text:
-            try:
-                credit_code = normalise_uscc(code_text)
-            except ValidationError as error:
+            cached_code = code_cache.get(code_text)
+            if cached_code is None:
+                try:
+                    cached_code = (normalise_uscc(code_text), None)
+                except ValidationError as error:
+                    cached_code = ("", error)
+                code_cache[code_text] = cached_code
+            credit_code, code_error = cached_code
+            if code_error is not None:
                 errors.append(
-                    RowError(number, label["credit_code"], "uscc_invalid", _message(error))
+                    RowError(number, label["credit_code"], "uscc_invalid", _message(code_error))
                 )
         joined_on = today
         if 0 <= i_date < width:
-            try:
-                joined_on = parse_date(cells[i_date], today=today)
-            except ValidationError as error:
+            raw_date = cells[i_date]
+            cached_date = date_cache.get(raw_date)
+            if cached_date is None:
+                try:
+                    cached_date = (parse_date(raw_date, today=today), None)
+                except ValidationError as error:
+                    cached_date = (today, error)
+                date_cache[raw_date] = cached_date
+            joined_on, date_error = cached_date
+            if date_error is not None:
                 errors.append(
                     RowError(
-                        number, label["joined_on"], error.code or "date_format", _message(error)
+                        number,
+                        label["joined_on"],
+                        date_error.code or "date_format",
+                        _message(date_error),
                     )
                 )
         if errors:
