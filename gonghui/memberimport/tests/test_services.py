@@ -323,3 +323,18 @@ def test_larger_sqlite_page_cache_during_the_write_is_given_back(cast, settings)
     batch, _ = _preview(cast, [member_row(1), member_row(2)])
     assert services.batch_apply(actor=cast.xq_staff, batch=batch).imported_rows == 2
     assert cache_size() == before
+
+
+def test_fast_name_initials_agree_with_the_registry_rule_on_many_names():
+    import random
+
+    from gonghui.members.rules import name_initials
+
+    rng = random.Random(3)
+    surnames = "王李张刘陈杨赵黄周吴曾单解仇朴区查乐欧阳司马诸葛"
+    given = "伟芳娜敏静丽强磊军洋宏明华长春重行乐和调便朝藏一二三天地人"
+    names = [
+        rng.choice(surnames) + "".join(rng.choice(given) for _ in range(rng.choice([1, 2, 3])))
+        for _ in range(3000)
+    ] + ["李长春", "买买提·艾力", "Alice张", "", "𠀀王", " 张宏伟 "]
+    assert [services.fast_name_initials(n) for n in names] == [name_initials(n) for n in names]
