@@ -222,9 +222,9 @@ def batch_submit(*, actor: Any, batch: ImportBatch, mode: str | None = None) -> 
     if batch.total_rows > background_threshold():
         from gonghui.memberimport.tasks import apply_batch_task
 
-        updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
-            status=ImportStatus.QUEUED, mode=mode or batch.mode, progress=0
-        )
+        updated = ImportBatch.objects.filter(
+            pk=batch.pk, status__in=[ImportStatus.PREVIEWED, ImportStatus.FAILED]
+        ).update(status=ImportStatus.QUEUED, mode=mode or batch.mode, progress=0)
         if not updated:
             raise Conflict(_("This batch has already been imported or is being imported."))
         cache.set(_progress_key(batch.pk), 0, 3600)
@@ -242,13 +242,15 @@ def batch_apply(
     prepared: Prepared | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportBatch:
-    """Import a previewed batch. Strict (default): all rows or none. Valid-only: every row
-    without an error. The registry is checked again inside the transaction."""
+    """Import a checked batch. Strict (default): all rows or none. Valid-only: every row
+    without an error. Without ``prepared`` the kept file is read and checked again (the
+    registry may have changed since the preview). A batch that failed wrote nothing and may be
+    applied again, e.g. with valid rows only."""
     _require(actor, batch.organisation.path)
     mode = mode or batch.mode
     claimed = ImportBatch.objects.filter(
-        pk=batch.pk, status__in=[ImportStatus.PREVIEWED, ImportStatus.QUEUED]
-    ).update(status=ImportStatus.RUNNING, mode=mode)
+        pk=batch.pk, status__in=[ImportStatus.PREVIEWED, ImportStatus.QUEUED, ImportStatus.FAILED]
+    ).update(status=ImportStatus.RUNNING, mode=mode, message="")
     if not claimed:
         raise Conflict(_("This batch has already been imported or is being imported."))
     batch.status, batch.mode = ImportStatus.RUNNING, mode

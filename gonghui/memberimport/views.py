@@ -63,7 +63,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "page_obj": errors,
             "progress": services.get_progress(batch),
-            "can_apply": batch.status == ImportStatus.PREVIEWED,
+            "can_apply": batch.status in (ImportStatus.PREVIEWED, ImportStatus.FAILED),
             "can_undo": batch.status == ImportStatus.APPLIED,
             "running": batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
             "apply_form": ApplyForm(initial={"mode": batch.mode}),

@@ -98,6 +98,15 @@ def test_strict_mode_with_errors_writes_nothing(cast):
     assert not Employer.objects.filter(name="银川顺达快递有限公司").exists()
 
 
+def test_a_failed_strict_batch_can_be_applied_again_with_valid_rows_only(cast):
+    rows = [member_row(1), member_row(2, **{"手机号": "12345"})]
+    batch, _ = _preview(cast, rows)
+    assert services.batch_apply(actor=cast.xq_staff, batch=batch).status == ImportStatus.FAILED
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch, mode=ImportMode.VALID_ONLY)
+    assert batch.status == ImportStatus.APPLIED and batch.imported_rows == 1
+    assert batch.message == ""
+
+
 def test_valid_only_imports_the_good_rows(cast):
     rows = [member_row(1), member_row(2, **{"手机号": "12345"}), member_row(3)]
     batch, _ = _preview(cast, rows, mode=ImportMode.VALID_ONLY)
