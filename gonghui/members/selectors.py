@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
 
 from gonghui.accounts.scoping import scope_filter, subtree_q
 from gonghui.core.pii import blind_index
@@ -58,6 +58,50 @@ def search_q(q: str) -> tuple[Q, str]:
     return prefix_q("person__name", text), "person__name"
 
 
+# Above this many organisations in scope, SQLite is steered away from the path index (below).
+SMALL_SCOPE_ORGS = 300
+
+
+def _in_organisations(
+    qs: QuerySet[Membership], actor: Any, organisation: Organisation | None
+) -> QuerySet[Membership]:
+    """Memberships in the actor's scope (and under ``organisation``), shaped for the planner.
+
+    PostgreSQL's statistics pick the right plan for the usual join on the organisation path.
+    SQLite has no range statistics: it always drives the query from the path index, which for a
+    city or the region means reading and sorting a million rows to show the first page. For a
+    large scope the membership side is made unindexable (``organisation_id + 0 IN (...)``), so
+    SQLite walks memberships by id (first page) or by the name/initials index (search) instead.
+    """
+    condition = scope_filter(actor, "member.view", "path")
+    if organisation is not None:
+        inside = subtree_q("path", organisation.path)
+        condition = inside if condition is None else condition & inside
+    if condition is None:
+        return qs
+    if connection.vendor != "sqlite":
+        return qs.filter(_prefixed(condition))
+    organisations = Organisation.objects.filter(condition)
+    if organisations.count() <= SMALL_SCOPE_ORGS:
+        return qs.filter(organisation__in=organisations.values("pk"))
+    return qs.alias(
+        _organisation_unindexed=ExpressionWrapper(F("organisation_id") + 0, IntegerField())
+    ).filter(_organisation_unindexed__in=organisations.values("pk"))
+
+
+def _prefixed(condition: Q) -> Q:
+    """The same condition on ``organisation__path`` instead of ``path``."""
+    prefixed = Q()
+    prefixed.connector, prefixed.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            prefixed.children.append(_prefixed(child))
+        else:
+            key, value = child
+            prefixed.children.append((f"organisation__{key}", value))
+    return prefixed
+
+
 def member_list(
     *,
     actor: Any,
@@ -69,13 +113,11 @@ def member_list(
     new_employment_form: bool = False,
 ) -> QuerySet[Membership]:
     """Memberships the actor may see, searched and filtered; newest first."""
-    qs = Membership.objects.visible_to(actor, "member.view")
+    qs = _in_organisations(Membership.objects.all(), actor, organisation)
     ordering = "-pk"
     if q.strip():
         condition, ordering = search_q(q)
         qs = qs.filter(condition)
-    if organisation is not None:
-        qs = qs.filter(subtree_q("organisation__path", organisation.path))
     if occupation:
         qs = qs.filter(occupation=occupation)
     if new_employment_form:
