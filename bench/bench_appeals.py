@@ -92,6 +92,9 @@ def _child_kpi() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a cached base from an older schema catches up
     from gonghui.accounts.models import User
     from gonghui.accounts.services import api_token_create
 

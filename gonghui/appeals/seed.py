@@ -146,6 +146,7 @@ class _Builder:
             number=self.number(day.year),
             channel=_pick(rng, CHANNEL_WEIGHTS),
             received_at=received_at,
+            received_on=day,
             caller_name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2)))),
             phone=phone,
             phone_hash=blind_index("phone", phone),

@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, F, Func, IntegerField, Q, QuerySet, Sum
 from django.utils import timezone
 
 from gonghui.accounts.scoping import subtree_q
 from gonghui.appeals.choices import OPEN_STATES, Satisfaction, State
-from gonghui.appeals.models import Appeal, AppealAlert, AppealEvent
+from gonghui.appeals.models import Appeal, AppealAlert, AppealEvent, Subject
 from gonghui.core.pii import blind_index
 from gonghui.core.validators import normalise_phone
 from gonghui.orgs.models import Organisation
@@ -61,9 +60,9 @@ def appeal_list(
     if org is not None:
         qs = qs.filter(subtree_q("organisation__path", org.path))
     if received_from:
-        qs = qs.filter(received_at__date__gte=received_from)
+        qs = qs.filter(received_on__gte=received_from)
     if received_to:
-        qs = qs.filter(received_at__date__lte=received_to)
+        qs = qs.filter(received_on__lte=received_to)
     if closed_from:
         qs = qs.filter(closed_at__date__gte=closed_from)
     if closed_to:
@@ -174,6 +173,11 @@ class Kpis:
         return self._rate(self.satisfied, self.called_back)
 
 
+def _plus(column: str) -> Func:
+    """``+column``: the same value, but SQLite's planner will not pick that column's index."""
+    return Func(F(column), template="(+%(expressions)s)", output_field=IntegerField())
+
+
 def kpis(*, actor: Any, org: Organisation, start: datetime.date, end: datetime.date) -> Kpis:
     """Leadership figures of ``org``'s subtree for appeals received in [start, end].
 
@@ -181,15 +185,19 @@ def kpis(*, actor: Any, org: Organisation, start: datetime.date, end: datetime.d
     appeals with a callback result that reached the worker; satisfaction = satisfied or basically
     satisfied among those reached. Unreachable callbacks count in neither.
     """
-    tz = timezone.get_current_timezone()
-    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    finish = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    # The subtree as a list of organisation ids (one small subquery) instead of a join per row,
+    # and the period on the local receipt day, so the covering index answers the aggregates.
+    organisations = (
+        Organisation.objects.visible_to(actor, "appeal.view")
+        .filter(subtree_q("path", org.path))
+        .values("pk")
     )
+    # "+organisation_id" keeps SQLite's planner (no statistics) from probing the organisation
+    # index once per union; the range on received_on then walks the covering index.
     base = (
-        Appeal.objects.visible_to(actor, "appeal.view")
-        .filter(subtree_q("organisation__path", org.path))
-        .filter(received_at__gte=begin, received_at__lt=finish)
+        Appeal.objects.alias(org_id=_plus("organisation_id"))
+        .filter(org_id__in=organisations)
+        .filter(received_on__gte=start, received_on__lte=end)
         .exclude(state=State.MERGED)
     )
     reached = [Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED]
@@ -217,23 +225,34 @@ def kpis(*, actor: Any, org: Organisation, start: datetime.date, end: datetime.d
         wages_recovered=totals["wages"] or Decimal("0"),
         overdue=totals["overdue"],
     )
-    result.subjects = list(
-        base.values("subject__code", "subject__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "subject__code")
+    # Group on the indexed columns and fold in Python: no join or string function per row.
+    names = dict(Subject.objects.values_list("pk", "code"))
+    labels = dict(Subject.objects.values_list("pk", "name"))
+    result.subjects = sorted(
+        (
+            {
+                "subject__code": names[row["subj"]],
+                "subject__name": labels[row["subj"]],
+                "n": row["n"],
+            }
+            for row in base.annotate(subj=_plus("subject_id"))
+            .values("subj")
+            .annotate(n=Count("id"))
+            .order_by()
+        ),
+        key=lambda row: (-row["n"], row["subject__code"]),
     )
-    result.months = [
-        {
-            "month": row["month"].strftime("%Y-%m"),
-            "received": row["received"],
-            "closed": row["closed"],
-        }
-        for row in base.annotate(month=TruncMonth("received_at"))
-        .values("month")
+    months: dict[str, dict[str, Any]] = {}
+    for row in (
+        base.values("received_on")
         .annotate(received=Count("id"), closed=Count("id", filter=closed))
-        .order_by("month")
-        if row["month"] is not None
-    ]
+        .order_by("received_on")
+    ):
+        key = row["received_on"].strftime("%Y-%m")
+        month = months.setdefault(key, {"month": key, "received": 0, "closed": 0})
+        month["received"] += row["received"]
+        month["closed"] += row["closed"]
+    result.months = list(months.values())
     return result
 
 

@@ -5,6 +5,7 @@ attachments. Transitions check the table in rules.TRANSITIONS and use a conditio
 
 from gonghui.appeals.services.attachments import alert_mark_read, attachment_add
 from gonghui.appeals.services.common import (
+    clear_reference_cache,
     intake_organisation,
     number_prefix,
     root_organisation,
@@ -41,6 +42,7 @@ __all__ = [
     "appeal_sign",
     "appeal_start",
     "attachment_add",
+    "clear_reference_cache",
     "extension_approver",
     "intake_organisation",
     "number_prefix",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from gonghui.appeals.models import (
     Appeal,
     AppealEvent,
     SlaPolicy,
+    Subject,
 )
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Organisation
@@ -63,25 +65,65 @@ def _event(
     )
 
 
+# Reference data read on every intake (subjects, time limits, where appeals start) changes a few
+# times a year; each process re-reads it at most once a minute, like the working-day calendar,
+# so an edit in the admin is seen everywhere within a minute without a restart.
+_REFERENCE_TTL_SECONDS = 60.0
+_reference: dict[str, Any] = {"loaded_at": -_REFERENCE_TTL_SECONDS}
+
+
+def clear_reference_cache() -> None:
+    """Forget cached reference data (after an edit in a test, or a flushed test database)."""
+    _reference.clear()
+    _reference["loaded_at"] = -_REFERENCE_TTL_SECONDS
+
+
+def _cached() -> dict[str, Any]:
+    now = time.monotonic()
+    if now - _reference["loaded_at"] >= _REFERENCE_TTL_SECONDS:
+        clear_reference_cache()
+        _reference["subjects"] = {s.code: s for s in Subject.objects.all()}
+        _reference["sla"] = {
+            (p.request_type, p.complexity): (p.sign_days, p.reply_days)
+            for p in SlaPolicy.objects.all()
+        }
+        _reference["orgs"] = {}
+        _reference["loaded_at"] = now
+    return _reference
+
+
+def subject_by_code(code: str, *, active_only: bool = False) -> Subject | None:
+    subject = _cached()["subjects"].get(code)
+    if subject is None or (active_only and not subject.active):
+        return None
+    return subject
+
+
 def sla_days(request_type: str, complexity: str) -> tuple[int, int]:
     """(sign days, reply days) from the editable policy table, else the issue's defaults."""
-    policy = (
-        SlaPolicy.objects.filter(request_type=request_type, complexity=complexity)
-        .values_list("sign_days", "reply_days")
-        .first()
-    )
+    policy = _cached()["sla"].get((request_type, complexity))
     if policy:
         return policy
     return 1, rules.DEFAULT_REPLY_DAYS.get(request_type, 15)
 
 
+def _organisation(key: str, lookup: Any) -> Organisation | None:
+    orgs = _cached()["orgs"]
+    if key not in orgs:
+        orgs[key] = lookup()
+    return orgs[key]
+
+
 def root_organisation() -> Organisation:
     """The regional federation that runs the 12351 centre and receives H5 appeals."""
-    org = (
-        Organisation.objects.filter(
-            kind=OrgKind.REGION_FEDERATION, division_id=settings.GONGHUI_REGION_CODE
-        ).first()
-        or Organisation.objects.filter(parent__isnull=True).order_by("path").first()
+    org = _organisation(
+        "root",
+        lambda: (
+            Organisation.objects.filter(
+                kind=OrgKind.REGION_FEDERATION, division_id=settings.GONGHUI_REGION_CODE
+            ).first()
+            or Organisation.objects.filter(parent__isnull=True).order_by("path").first()
+        ),
     )
     if org is None:
         raise ValidationError(_("No regional federation is set up to receive appeals."))
@@ -95,7 +137,11 @@ def intake_organisation(actor: Any) -> Organisation:
         return root_organisation()
     if not paths:
         raise Http404
-    return Organisation.objects.get(path=min(paths, key=len))
+    path = min(paths, key=len)
+    org = _organisation(f"path:{path}", lambda: Organisation.objects.filter(path=path).first())
+    if org is None:
+        raise Http404
+    return org
 
 
 def _require(actor: Any, capability: str, appeal: Appeal) -> None:

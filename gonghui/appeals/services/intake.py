@@ -37,6 +37,7 @@ from gonghui.appeals.services.common import (
     number_prefix,
     root_organisation,
     sla_days,
+    subject_by_code,
 )
 from gonghui.core import audit
 from gonghui.core.models import ChangeRecord, Division
@@ -129,7 +130,7 @@ def _clean_intake(data: dict[str, Any]) -> dict[str, Any]:
     out["division"] = division
     subject = data.get("subject")
     if subject is not None and not isinstance(subject, Subject):
-        subject = Subject.objects.filter(code=str(subject), active=True).first()
+        subject = subject_by_code(str(subject), active_only=True)
         if subject is None and data.get("subject"):
             errors["subject"] = _("Subject: unknown subject.")
     out["subject"] = subject
@@ -167,9 +168,12 @@ def appeal_intake(
             return existing
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Channel: unknown channel.")})
+    # Validation, classification and deadlines happen before the transaction: on SQLite the
+    # write lock is taken at BEGIN, so only the inserts run while holding it.
+    appeal = _prepare(actor, channel, data, key, received_at, files or [])
     try:
         with transaction.atomic():
-            return _intake(actor, channel, data, key, answer.strip(), received_at, files or [])
+            return _create(actor, appeal, answer.strip(), files or [])
     except IntegrityError:
         # The same key committed by a concurrent request: answer with that first appeal.
         if key:
@@ -186,19 +190,19 @@ def _classify(text: str) -> tuple[Subject | None, float | None, list[str]]:
         prediction = default_model().predict(text)
     except ValueError:
         return None, None, []
-    subject = Subject.objects.filter(code=prediction.category).first()
+    subject = subject_by_code(prediction.category)
     return subject, round(float(prediction.confidence), 4), list(prediction.top_terms)
 
 
-def _intake(
+def _prepare(
     actor: Any,
     channel: str,
     data: dict[str, Any],
     key: str | None,
-    answer: str,
     received_at: datetime.datetime | None,
     files: list[Any],
 ) -> Appeal:
+    """The new appeal, checked, classified and with its deadlines, not yet numbered or saved."""
     clean = _clean_intake(data)
     if len(files) > rules.MAX_ATTACHMENTS:
         raise ValidationError(
@@ -209,17 +213,17 @@ def _intake(
         raise Http404
     organisation = intake_organisation(actor) if staff else root_organisation()
     suggested, confidence, terms = _classify(f"{clean['facts']} {clean['demand']}")
-    subject = clean["subject"] or suggested or Subject.objects.get(code="suggestion")
+    subject = clean["subject"] or suggested or subject_by_code("suggestion")
+    if subject is None:
+        raise ValidationError({"subject": _("Subject: unknown subject.")})
     received_at = received_at or timezone.now()
     received_day = timezone.localdate(received_at)
     sign_days, reply_days = sla_days(clean["request_type"], clean["complexity"])
     due = rules.deadlines(received_day, sign_days, reply_days, add_working_days)
-    year = received_day.year
-    number = f"{number_prefix()}{year}-{_next_case(year):06d}"
-    appeal = Appeal.objects.create(
-        number=number,
+    return Appeal(
         channel=channel,
         received_at=received_at,
+        received_on=received_day,
         caller_name=clean["caller_name"][:50],
         phone=clean["phone"],
         phone_hash=blind_index("phone", clean["phone"]),
@@ -245,13 +249,22 @@ def _intake(
         idempotency_key=key,
         created_by=actor if staff else None,
     )
+
+
+def _create(actor: Any, appeal: Appeal, answer: str, files: list[Any]) -> Appeal:
+    """Number and store the prepared appeal with its first event and audit record."""
+    staff = getattr(actor, "is_authenticated", False)
+    year = appeal.received_on.year
+    appeal.number = number = f"{number_prefix()}{year}-{_next_case(year):06d}"
+    appeal.save(force_insert=True)
+    channel, subject, organisation = appeal.channel, appeal.subject, appeal.organisation
     _event(
         appeal,
         EventKind.RECEIVED,
         actor=actor,
         public=True,
         to_state=State.RECEIVED,
-        message=_("Appeal received (%(channel)s).") % {"channel": appeal.get_channel_display()},
+        message=_("Appeal received (%(channel)s).") % {"channel": Channel(channel).label},
     )
     audit.record(
         actor=actor,

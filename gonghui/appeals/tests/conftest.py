@@ -53,3 +53,11 @@ def at_county(cast, make_appeal):  # type: ignore[no-untyped-def]
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploaded attachments go to a throw-away folder, not var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():  # type: ignore[no-untyped-def]
+    """Cached subjects and organisations must not outlive the test database they came from."""
+    services.clear_reference_cache()
+    yield
+    services.clear_reference_cache()
