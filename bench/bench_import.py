@@ -1,7 +1,7 @@
 """Issue 3 figures: mass enrolment (集中入会) of a 100,000-row XLSX into a registry of ≥ 1M members.
 
 Run:  .venv/bin/python bench/bench_import.py [--database sqlite|postgres|both]
-          [--rows 100000] [--existing 1000000] [--peer-rows 20000] [--rebuild]
+          [--rows 100000] [--existing 1000000] [--peer-rows 20000] [--repeat 2] [--rebuild]
 
 For each database, in one run:
   base   a bench database under var/bench/ (SQLite) or a PostgreSQL template database, holding
@@ -530,11 +530,26 @@ def _database(database: str, args: argparse.Namespace) -> dict:
         _psql(admin, f"CREATE DATABASE {work_name} TEMPLATE {base_name}")
         env["DATABASE_URL"] = PG_BASE
     xlsx = BENCH_DIR / f"import-{args.rows}.xlsx"
-    limit = _spawn("limit", env, args)
     peer = _spawn("peer", env, args, xlsx=BENCH_DIR / f"import-{args.peer_rows}.xlsx")
-    ours = _spawn("ours", env, args, xlsx=xlsx)
-    undo = _spawn("undo", env, args, batch=ours["batch"])
-    return {"limit": limit, "peer": peer, "ours": ours, "undo": undo}
+    runs = []
+    # limit and ours alternate; the undo brings the registry back to its starting state, so
+    # each round starts alike. The best round of each is kept (the machine is shared).
+    for _round in range(args.repeat):
+        limit = _spawn("limit", env, args)
+        ours = _spawn("ours", env, args, xlsx=xlsx)
+        undo = _spawn("undo", env, args, batch=ours["batch"])
+        runs.append((limit, ours, undo))
+        print(
+            f"  round: limit {limit['seconds']:.1f} s, ours {ours['seconds']:.1f} s,"
+            f" undo {undo['seconds']:.1f} s",
+            flush=True,
+        )
+    return {
+        "limit": min((r[0] for r in runs), key=lambda r: r["seconds"]),
+        "ours": min((r[1] for r in runs), key=lambda r: r["seconds"]),
+        "undo": min((r[2] for r in runs), key=lambda r: r["seconds"]),
+        "peer": peer,
+    }
 
 
 def main() -> None:
@@ -544,6 +559,7 @@ def main() -> None:
     parser.add_argument("--existing", type=int, default=1_000_000)
     parser.add_argument("--peer-rows", type=int, default=20_000)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds of limit + ours + undo")
     parser.add_argument("--child")
     parser.add_argument("--xlsx")
     parser.add_argument("--batch", type=int)
