@@ -80,26 +80,17 @@ def _in_organisations(
     if condition is None:
         return qs
     if connection.vendor != "sqlite":
-        return qs.filter(_prefixed(condition))
+        joined = scope_filter(actor, "member.view", "organisation__path")
+        if organisation is not None:
+            inside = subtree_q("organisation__path", organisation.path)
+            joined = inside if joined is None else joined & inside
+        return qs.filter(joined)
     organisations = Organisation.objects.filter(condition)
     if organisations.count() <= SMALL_SCOPE_ORGS:
         return qs.filter(organisation__in=organisations.values("pk"))
     return qs.alias(
         _organisation_unindexed=ExpressionWrapper(F("organisation_id") + 0, IntegerField())
     ).filter(_organisation_unindexed__in=organisations.values("pk"))
-
-
-def _prefixed(condition: Q) -> Q:
-    """The same condition on ``organisation__path`` instead of ``path``."""
-    prefixed = Q()
-    prefixed.connector, prefixed.negated = condition.connector, condition.negated
-    for child in condition.children:
-        if isinstance(child, Q):
-            prefixed.children.append(_prefixed(child))
-        else:
-            key, value = child
-            prefixed.children.append((f"organisation__{key}", value))
-    return prefixed
 
 
 def member_list(
