@@ -14,8 +14,13 @@ MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Importing union"), queryset=None, to_field_name="code"
+    # A code with suggestions rather than a select: a region administrator's scope holds
+    # ~20,000 unions.
+    organisation = forms.CharField(
+        label=_("Importing union"),
+        max_length=16,
+        help_text=_("The union's code; the unions you work for are suggested."),
+        widget=forms.TextInput(attrs={"list": "importing-unions", "autocomplete": "off"}),
     )
     file = forms.FileField(
         label=_("File"),
@@ -23,14 +28,22 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
     )
 
-    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        field.queryset = unions  # type: ignore[attr-defined]
-        for name, bound in self.fields.items():
-            bound.widget.attrs.setdefault(
-                "class", "form-select" if name == "organisation" else "form-control"
-            )
+        self.actor = actor
+        for bound in self.fields.values():
+            bound.widget.attrs.setdefault("class", "form-control")
+
+    def clean_organisation(self) -> Any:
+        from django.http import Http404
+
+        from gonghui.memberimport.selectors import organisation_for_import
+
+        code = self.cleaned_data["organisation"].strip()
+        try:
+            return organisation_for_import(actor=self.actor, code=code)
+        except Http404:
+            raise forms.ValidationError(_("No union with this code in your area.")) from None
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -27,9 +27,22 @@ def batch_get_for_actor(*, actor: Any, pk: int) -> ImportBatch:
     )
 
 
-def importing_unions(*, actor: Any) -> QuerySet[Organisation]:
-    """Unions the actor may import into (every organisation in scope)."""
-    return Organisation.objects.visible_to(actor, CAPABILITY).filter(status="active")
+def suggested_unions(*, actor: Any, limit: int = 200) -> list[Organisation]:
+    """The unions of the actor's own role assignments first, then others in scope, for the
+    upload form's suggestions."""
+    own = (
+        list(Organisation.objects.filter(role_assignments__user=actor, status="active").distinct())
+        if getattr(actor, "is_authenticated", False)
+        else []
+    )
+    seen = {org.pk for org in own}
+    more = (
+        Organisation.objects.visible_to(actor, CAPABILITY)
+        .filter(status="active")
+        .exclude(pk__in=seen)
+        .order_by("path")[: max(0, limit - len(own))]
+    )
+    return own + list(more)
 
 
 def organisation_for_import(*, actor: Any, code: str) -> Organisation:

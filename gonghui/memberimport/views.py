@@ -24,8 +24,7 @@ ERRORS_PER_PAGE = 100
 @require_capability(CAPABILITY)
 def batch_list(request: HttpRequest) -> HttpResponse:
     """The batches of the actor's area, and the upload form."""
-    unions = selectors.importing_unions(actor=request.user)
-    form = UploadForm(request.POST or None, request.FILES or None, unions=unions)
+    form = UploadForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -42,7 +41,12 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("memberimport:batch_detail", pk=batch.pk)
     page = Paginator(selectors.batch_list(actor=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "memberimport/batch_list.html", {"form": form, "page_obj": page})
+    suggestions = selectors.suggested_unions(actor=request.user)
+    return render(
+        request,
+        "memberimport/batch_list.html",
+        {"form": form, "page_obj": page, "suggestions": suggestions},
+    )
 
 
 @require_capability(CAPABILITY)

@@ -26,7 +26,7 @@ def test_upload_preview_import_valid_rows_and_undo(page: Any, cast: Any, tmp_pat
     )
     login(page, "xq_staff", PASSWORD)
     page.goto(page.base_url + "/console/member-imports/")
-    page.select_option("select[name=organisation]", cast.xq_union.code)
+    page.fill("input[name=organisation]", cast.xq_union.code)
     page.set_input_files("input[name=file]", str(source))
     page.get_by_role("button", name="上传并校验").click()
     page.wait_for_load_state()

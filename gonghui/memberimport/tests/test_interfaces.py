@@ -217,3 +217,17 @@ def test_console_template_and_progress(client, cast):
 def test_console_pages_hidden_without_capability(client, cast):
     client.force_login(cast.hotline)
     assert client.get(reverse("memberimport:batch_list")).status_code == 404
+
+
+def test_console_upload_refuses_a_union_outside_the_area_and_suggests_own(client, cast):
+    client.force_login(cast.xq_staff)
+    page = client.get(reverse("memberimport:batch_list")).content.decode()
+    assert f'value="{cast.xingqing.code}"' in page and cast.yz_union.code not in page
+    upload = io.BytesIO(xlsx_bytes([member_row(1)]))
+    upload.name = "m.xlsx"
+    response = client.post(
+        reverse("memberimport:batch_list"), {"organisation": cast.yz_union.code, "file": upload}
+    )
+    assert response.status_code == 200
+    assert "您的管辖范围内没有这个编码的工会" in response.content.decode()
+    assert not ImportBatch.objects.exists()
