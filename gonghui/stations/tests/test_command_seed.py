@@ -128,7 +128,7 @@ def test_seed_small_places_stations_around_towns(db):
     assert "100 stations" in summary
     assert Station.objects.filter(kind__code="mummy").count() == 10
     assert Station.objects.filter(kind__code="childcare").count() == 6
-    assert StationDailyCount.objects.count() == 100 * 365
+    assert StationDailyCount.objects.count() == 100 * stations_seed.COUNT_DAYS
     towns = [(lat, lon) for rows in TOWNS.values() for _n, lat, lon, _w in rows]
     for station in Station.objects.all():
         assert station.division_id in DIVISION_CENTRES
