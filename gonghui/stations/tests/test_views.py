@@ -63,6 +63,7 @@ def test_list_and_detail_show_masked_phone(client, cast, xq_station):
     body = client.get(reverse("stations:station_detail", args=[xq_station.code])).content.decode()
     assert "138****5678" in body and "13812345678" not in body
     assert "uri.amap.com" in body and "api.map.baidu.com" in body
+    assert "本类站点清单中缺少" in body and "热饭" in body  # outdoor checklist asks for hot meals
 
 
 def _form(cast, **over):

@@ -111,6 +111,12 @@ def station_detail(request: HttpRequest, code: str) -> HttpResponse:
         "station": station,
         "hours": hours.hours_text(station.schedule, station.is_24h),
         "facility_names": [FACILITY_LABELS.get(f, f) for f in station.facilities],
+        # what the kind's facility checklist asks for and this station lacks
+        "missing_facilities": [
+            FACILITY_LABELS.get(f, f)
+            for f in station.kind.facility_template
+            if f not in station.facilities
+        ],
         "can_manage": can_manage,
         "can_accept": can_accept and station.status == StationStatus.BUILT,
         "signer": signer,
