@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import operator
 import re
+from functools import reduce
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 
-from gonghui.accounts.scoping import scope_filter, subtree_q
+from gonghui.accounts.scoping import scope_filter, scope_paths, subtree_q
 from gonghui.core.pii import blind_index
 from gonghui.core.validators import normalise_text_code
 from gonghui.members.choices import (
@@ -70,27 +73,37 @@ def _in_organisations(
     PostgreSQL's statistics pick the right plan for the usual join on the organisation path.
     SQLite has no range statistics: it always drives the query from the path index, which for a
     city or the region means reading and sorting a million rows to show the first page. For a
-    large scope the membership side is made unindexable (``organisation_id + 0 IN (...)``), so
-    SQLite walks memberships by id (first page) or by the name/initials index (search) instead.
+    large scope the path test is written as ``substr(path, 1, n) = root``, which no index serves,
+    so SQLite walks memberships by id (first page), by the name/initials index (search) or by
+    the keyed hash (exact lookups) and checks each row's organisation by primary key.
     """
-    condition = scope_filter(actor, "member.view", "path")
-    if organisation is not None:
-        inside = subtree_q("path", organisation.path)
-        condition = inside if condition is None else condition & inside
-    if condition is None:
+    roots = _roots(scope_paths(actor, "member.view"), organisation)
+    if roots is None:
         return qs
-    if connection.vendor != "sqlite":
-        joined = scope_filter(actor, "member.view", "organisation__path")
-        if organisation is not None:
-            inside = subtree_q("organisation__path", organisation.path)
-            joined = inside if joined is None else joined & inside
-        return qs.filter(joined)
-    organisations = Organisation.objects.filter(condition)
-    if organisations.count() <= SMALL_SCOPE_ORGS:
-        return qs.filter(organisation__in=organisations.values("pk"))
-    return qs.alias(
-        _organisation_unindexed=ExpressionWrapper(F("organisation_id") + 0, IntegerField())
-    ).filter(_organisation_unindexed__in=organisations.values("pk"))
+    if not roots:
+        return qs.none()
+    if connection.vendor == "sqlite":
+        in_scope = Organisation.objects.filter(
+            reduce(operator.or_, (subtree_q("path", root) for root in roots))
+        )
+        if in_scope.count() > SMALL_SCOPE_ORGS:
+            condition = Q()
+            for index, root in enumerate(roots):
+                name = f"_scope_root_{index}"
+                qs = qs.alias(**{name: Substr("organisation__path", 1, len(root))})
+                condition |= Q(**{name: root})
+            return qs.filter(condition)
+    return qs.filter(reduce(operator.or_, (subtree_q("organisation__path", r) for r in roots)))
+
+
+def _roots(actor_roots: list[str] | None, organisation: Organisation | None) -> list[str] | None:
+    """Subtree roots to show: the actor's, narrowed to ``organisation``'s subtree if given."""
+    if organisation is None:
+        return actor_roots
+    path = organisation.path
+    if actor_roots is None or any(path.startswith(root) for root in actor_roots):
+        return [path]
+    return [root for root in actor_roots if root.startswith(path)]
 
 
 def member_list(

@@ -49,3 +49,18 @@ def test_scope_hides_other_city(cast) -> None:
     assert not member_list(actor=cast.nobody).exists()
     assert member_list(actor=cast.yz_staff, q="马").get() == other
     assert member_count(cast.guyuan) == 1
+
+
+def test_large_scope_shape_gives_the_same_rows(cast, monkeypatch) -> None:
+    """The SQLite shape for large scopes (prefix test instead of the path range) filters alike."""
+    from gonghui.members import selectors
+
+    monkeypatch.setattr(selectors, "SMALL_SCOPE_ORGS", 0)
+    make_member(cast.xq_union, name="张宏伟")
+    make_member(cast.yz_union, name="张原州")
+    assert _names(member_list(actor=cast.yc_staff)) == ["张宏伟"]
+    assert _names(member_list(actor=cast.xq_staff, q="zh")) == ["张宏伟"]
+    assert _names(member_list(actor=cast.nx_admin, organisation=cast.guyuan)) == ["张原州"]
+    assert _names(member_list(actor=cast.xq_staff, organisation=cast.guyuan)) == []
+    assert _names(member_list(actor=cast.xq_staff, organisation=cast.region)) == ["张宏伟"]
+    assert not member_list(actor=cast.nobody).exists()
