@@ -25,7 +25,7 @@ from gonghui.appeals.rules import DEFAULT_REPLY_DAYS
 from gonghui.appeals.services import number_prefix
 from gonghui.core.models import Counter
 from gonghui.core.pii import blind_index
-from gonghui.core.workdays import add_working_days, working_days_between
+from gonghui.core.workdays import is_working_day
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Employer, Organisation
 
@@ -64,29 +64,35 @@ def _pick(rng: random.Random, weights: dict[Any, float]) -> Any:
 
 
 class _Calendar:
-    """Memoised working-day arithmetic: the seed asks the same questions many times."""
+    """Working-day arithmetic over the seed's whole period, computed once from the one calendar
+    (core.workdays): a running count of working days per date, so each question is a lookup."""
 
-    def __init__(self) -> None:
-        self.adds: dict[tuple[datetime.date, int], datetime.date] = {}
-        self.betweens: dict[tuple[datetime.date, datetime.date], int] = {}
+    def __init__(self, start: datetime.date, end: datetime.date) -> None:
+        self.start = start
+        self.cumulative: dict[datetime.date, int] = {}
+        self.workdays: list[datetime.date] = []
+        day, count = start, 0
+        while day <= end:
+            if day > start and is_working_day(day):
+                count += 1
+                self.workdays.append(day)
+            self.cumulative[day] = count
+            day += datetime.timedelta(days=1)
 
     def add(self, day: datetime.date, n: int) -> datetime.date:
-        key = (day, n)
-        if key not in self.adds:
-            self.adds[key] = add_working_days(day, n)
-        return self.adds[key]
+        """Same as core.workdays.add_working_days for n ≥ 1."""
+        return self.workdays[self.cumulative[day] + n - 1]
 
     def between(self, a: datetime.date, b: datetime.date) -> int:
-        key = (a, b)
-        if key not in self.betweens:
-            self.betweens[key] = working_days_between(a, b)
-        return self.betweens[key]
+        """Same as core.workdays.working_days_between."""
+        return self.cumulative[b] - self.cumulative[a]
 
 
 class _Builder:
     def __init__(self, world: Any) -> None:
         self.rng: random.Random = world.rng
-        self.cal = _Calendar()
+        today = timezone.localdate()
+        self.cal = _Calendar(datetime.date(2022, 12, 1), today + datetime.timedelta(days=120))
         self.subjects = {s.code: s for s in Subject.objects.all()}
         self.root = Organisation.objects.filter(kind=OrgKind.REGION_FEDERATION).order_by("path")[0]
         self.counties = {

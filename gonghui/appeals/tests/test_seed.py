@@ -36,3 +36,18 @@ def test_small_seed_builds_appeals_with_outcomes_and_open_work() -> None:
 
     fresh = services.appeal_intake(actor=None, channel="web", data=intake_data())
     assert not Appeal.objects.exclude(pk=fresh.pk).filter(number=fresh.number).exists()
+
+
+def test_seed_calendar_agrees_with_the_platform_calendar() -> None:
+    import datetime
+
+    from gonghui.core.workdays import add_working_days, working_days_between
+
+    calendar = appeals_seed._Calendar(datetime.date(2024, 12, 1), datetime.date(2026, 3, 1))
+    rng = random.Random(3)
+    for _ in range(200):
+        a = datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randrange(300))
+        b = a + datetime.timedelta(days=rng.randrange(40))
+        n = rng.randrange(1, 16)
+        assert calendar.add(a, n) == add_working_days(a, n)
+        assert calendar.between(a, b) == working_days_between(a, b)
