@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -62,11 +63,24 @@ def _querystring_without_page(request: HttpRequest) -> str:
     return f"{encoded}&" if encoded else ""
 
 
+class _CountedPaginator(Paginator):
+    """Pages from one queryset, the total from another shaped for counting (same rows)."""
+
+    def __init__(self, object_list: Any, per_page: int, counted: Any) -> None:
+        super().__init__(object_list, per_page)
+        self._counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted.count()
+
+
 @require_capability("member.view")
 def member_list(request: HttpRequest) -> HttpResponse:
     form, params = _filters(request)
     qs = selectors.member_list(actor=request.user, **params)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    counted = selectors.member_list(actor=request.user, for_count=True, **params)
+    page = _CountedPaginator(qs, 50, counted).get_page(request.GET.get("page"))
     return render(
         request,
         "members/member_list.html",

@@ -64,3 +64,5 @@ def test_large_scope_shape_gives_the_same_rows(cast, monkeypatch) -> None:
     assert _names(member_list(actor=cast.xq_staff, organisation=cast.guyuan)) == []
     assert _names(member_list(actor=cast.xq_staff, organisation=cast.region)) == ["张宏伟"]
     assert not member_list(actor=cast.nobody).exists()
+    assert member_list(actor=cast.yc_staff, for_count=True).count() == 1
+    assert member_list(actor=cast.nx_admin, for_count=True).count() == 2
