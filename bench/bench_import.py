@@ -503,10 +503,13 @@ def _database(database: str, args: argparse.Namespace) -> dict:
             print(f"[sqlite] building the base registry ({args.existing:,} members)…", flush=True)
             built = _spawn("base", dict(env, DATABASE_URL=f"sqlite:///{base}"), args)
             print(f"[sqlite] base built in {built['seconds']} s", flush=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{work}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(base, work)
         env["DATABASE_URL"] = f"sqlite:///{work}"
+
+        def fresh() -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{work}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(base, work)
+
     else:
         admin = PG_BASE.rsplit("/", 1)[0] + "/postgres"
         base_name = PG_BASE.rsplit("/", 1)[1] + f"_base_{args.existing}"
@@ -526,15 +529,21 @@ def _database(database: str, args: argparse.Namespace) -> dict:
             base_url = PG_BASE.rsplit("/", 1)[0] + "/" + base_name
             built = _spawn("base", dict(env, DATABASE_URL=base_url), args)
             print(f"[postgresql] base built in {built['seconds']} s", flush=True)
-        _psql(admin, f"DROP DATABASE IF EXISTS {work_name}")
-        _psql(admin, f"CREATE DATABASE {work_name} TEMPLATE {base_name}")
         env["DATABASE_URL"] = PG_BASE
+
+        def fresh() -> None:
+            _psql(admin, f"DROP DATABASE IF EXISTS {work_name}")
+            _psql(admin, f"CREATE DATABASE {work_name} TEMPLATE {base_name}")
+
     xlsx = BENCH_DIR / f"import-{args.rows}.xlsx"
+    fresh()
     peer = _spawn("peer", env, args, xlsx=BENCH_DIR / f"import-{args.peer_rows}.xlsx")
     runs = []
-    # limit and ours alternate; the undo brings the registry back to its starting state, so
-    # each round starts alike. The best round of each is kept (the machine is shared).
+    # Each round on a fresh copy of the base registry (an undo would leave the same keys'
+    # slots warm in the indexes and flatter the next round); the best round of each is kept,
+    # since the machine is shared.
     for _round in range(args.repeat):
+        fresh()
         limit = _spawn("limit", env, args)
         ours = _spawn("ours", env, args, xlsx=xlsx)
         undo = _spawn("undo", env, args, batch=ours["batch"])
