@@ -16,7 +16,8 @@ For each database, in one run:
    request. Then it checks every appeal was stored exactly once, counts 5xx, and reports p50/p99
    and appeals per second against the issue's floor (200/s SQLite, 300/s PostgreSQL) and
    against the peer: the same number of bare ``GET /healthz`` round trips (one SELECT 1) from
-   the same clients — the ceiling of this server on this machine.
+   the same clients — the ceiling of this server on this machine. Before measuring, 2 × clients
+   intake requests (not counted) warm the workers up: each loads the classifier once.
 
 The classifier's speed (ms per text on the held-out split, against the 5 ms limit) is measured
 once, without a database.
@@ -378,6 +379,8 @@ def bench_database(database: str, args: argparse.Namespace) -> dict:
     port = _free_port()
     server = _gunicorn(_server_env(env, tmp), port, args.workers)
     try:
+        # Warm-up (not counted): each worker loads the classifier on its first intake.
+        _run_load(port, _intake_jobs(args.clients * 2, prepared["token"], "warm-"), args.clients)
         peer_jobs = [("GET", "/healthz", None, {}, False)] * args.appeals
         peer = _run_load(port, peer_jobs, args.clients)
         prefix = f"bench-{int(time.time())}-"
