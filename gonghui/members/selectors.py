@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
-from gonghui.accounts.scoping import scope_filter, scope_paths, subtree_q
+from gonghui.accounts.scoping import scope_filter, scope_paths, subtree_q, subtree_upper_bound
 from gonghui.core.pii import blind_index
 from gonghui.core.validators import normalise_text_code
 from gonghui.members.choices import (
@@ -175,6 +175,25 @@ def member_count(
 ) -> int:
     """Members under an organisation's whole subtree: one range scan of the organisations' paths
     joined to the (organisation, state) index of the memberships."""
+    if on is None and connection.vendor == "postgresql":
+        # PostgreSQL would hash-join every membership in the country; one index-only count per
+        # organisation of the subtree reads only the subtree's entries (about twice as fast).
+        members, orgs = Membership._meta.db_table, Organisation._meta.db_table
+        sql = (
+            f"SELECT COALESCE(SUM((SELECT count(*) FROM {members} m"  # noqa: S608 - table names
+            f" WHERE m.organisation_id = o.id AND m.state = ANY(%s))), 0)"
+            f" FROM {orgs} o WHERE o.path >= %s AND o.path < %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [
+                    [str(state) for state in states],
+                    organisation.path,
+                    subtree_upper_bound(organisation.path),
+                ],
+            )
+            return int(cursor.fetchone()[0])
     qs = Membership.objects.filter(subtree_q("organisation__path", organisation.path))
     if on is None:
         qs = qs.filter(state__in=states)
