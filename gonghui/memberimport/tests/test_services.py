@@ -347,3 +347,24 @@ def test_fast_name_initials_agree_with_the_registry_rule_on_many_names():
         for _ in range(3000)
     ] + ["李长春", "买买提·艾力", "Alice张", "", "𠀀王", " 张宏伟 "]
     assert [services.fast_name_initials(n) for n in names] == [name_initials(n) for n in names]
+
+
+def test_large_file_is_queued_in_the_database_backend_then_run_by_the_worker(cast, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from gonghui.memberimport import tasks
+
+    settings.GONGHUI_IMPORT_BACKGROUND_ROWS = 3
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    batch, _ = _preview(cast, [member_row(i) for i in range(1, 6)])
+    queued = services.batch_submit(actor=cast.xq_staff, batch=batch, mode=ImportMode.VALID_ONLY)
+    assert queued.status == ImportStatus.QUEUED and services.get_progress(queued) == 0
+    assert not Membership.objects.exists()
+    job = DBTaskResult.objects.get()
+    assert job.args_kwargs["args"] == [batch.pk, cast.xq_staff.pk, "valid_only"]
+    with pytest.raises(Conflict):  # queued: no second apply
+        services.batch_submit(actor=cast.xq_staff, batch=queued)
+    # What `manage.py db_worker` does with the row: call the task function.
+    assert tasks.apply_batch_task.func(*job.args_kwargs["args"]) == "applied"
+    queued.refresh_from_db()
+    assert queued.imported_rows == 5 and services.get_progress(queued) == 100
