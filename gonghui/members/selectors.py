@@ -6,11 +6,11 @@ import datetime
 import operator
 import re
 from functools import reduce
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models.functions import Collate, Substr
 
 from gonghui.accounts.scoping import scope_filter, scope_paths, subtree_q, subtree_upper_bound
 from gonghui.core.pii import blind_index
@@ -42,23 +42,30 @@ def prefix_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
 
 
-def search_q(q: str) -> tuple[Q, str]:
+class Search(NamedTuple):
+    condition: Q
+    ordering: str
+    prefix: str = ""  # set for name and initials searches
+
+
+def search_q(q: str) -> Search:
     """What ``?q=`` means, and the ordering that lets the database walk the matching index:
     an ID number or a phone (exact, through the keyed hash), a card number (exact; card numbers
     have 10 digits, phones 11), pinyin initials ("zhw") or a name (prefix)."""
     text = q.strip()
     code = normalise_text_code(text)
     if _ID_LIKE.fullmatch(code):
-        return Q(person__id_number_hash=blind_index("id", code)), "-pk"
+        return Search(Q(person__id_number_hash=blind_index("id", code)), "-pk")
     digits = code.replace("-", "")
     if _PHONE_LIKE.fullmatch(digits):
-        return Q(person__phone_hash=blind_index("phone", digits)), "-pk"
+        return Search(Q(person__phone_hash=blind_index("phone", digits)), "-pk")
     if _DIGITS.fullmatch(digits):
-        return Q(card_number=digits), "-pk"
+        return Search(Q(card_number=digits), "-pk")
     lowered = text.lower()
     if _INITIALS.fullmatch(lowered):
-        return prefix_q("person__name_initials", lowered), "person__name_initials"
-    return prefix_q("person__name", text), "person__name"
+        field = "person__name_initials"
+        return Search(prefix_q(field, lowered), field, lowered)
+    return Search(prefix_q("person__name", text), "person__name", text)
 
 
 # Above this many organisations in scope, SQLite is steered away from the path index (below).
@@ -129,8 +136,17 @@ def member_list(
     )
     ordering = "-pk"
     if q.strip():
-        condition, ordering = search_q(q)
-        qs = qs.filter(condition)
+        search = search_q(q)
+        ordering = search.ordering
+        if connection.vendor == "postgresql" and search.prefix:
+            # Filter and order on the "C"-collation expression index (migration 0004), so the
+            # first page is read from one index even when many names share the prefix.
+            qs = qs.alias(_prefix_c=Collate(ordering, "C")).filter(
+                _prefix_c__startswith=search.prefix
+            )
+            ordering = "_prefix_c"
+        else:
+            qs = qs.filter(search.condition)
     if occupation:
         qs = qs.filter(occupation=occupation)
     if new_employment_form:
