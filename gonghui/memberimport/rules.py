@@ -516,23 +516,32 @@ def _read_workbook(data: bytes) -> list[list[Any]]:
         raise _file_error() from None
 
 
-def _read_csv(data: bytes) -> list[list[Any]]:
+def _decode(data: bytes) -> str:
+    """UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 with or without a BOM, else GB18030
+    (a superset of GBK, what Chinese Excel writes for "CSV")."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _file_error() from None
     if b"\x00" in data[:4096]:
         raise _file_error()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise _file_error()
+    raise _file_error()
+
+
+def _read_csv(data: bytes) -> list[list[Any]]:
+    text = _decode(data)
+    # The delimiter is the one the first line uses most (comma, tab or semicolon): more
+    # predictable than guessing from the data rows.
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(",\t;", key=first.count)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error:
         raise _file_error() from None
 

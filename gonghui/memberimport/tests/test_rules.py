@@ -215,3 +215,11 @@ def test_error_report_keeps_rows_adds_problems_and_escapes_formulas():
     assert len(rows) == 2  # only the row with a problem
     assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[1][-2] == "'+1"
     assert rows[1][-1] == "手机号：手机号不对"
+
+
+def test_csv_tab_separated_utf16_and_semicolons():
+    rows = [member_row(1)]
+    text = "\n".join("\t".join(str(v) for v in row) for row in [HEADER, *rows]) + "\n"
+    for data in (text.encode("utf-16"), text.encode("utf-8"), text.replace("\t", ";").encode()):
+        table = rules.read_table("a.csv", data)
+        assert table[0][:2] == ["姓名", "身份证号"] and table[1][0] == "张1"
