@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -254,10 +255,11 @@ def _prepare(
 def _create(actor: Any, appeal: Appeal, answer: str, files: list[Any]) -> Appeal:
     """Number and store the prepared appeal with its first event and audit record."""
     staff = getattr(actor, "is_authenticated", False)
-    year = appeal.received_on.year
-    appeal.number = number = f"{number_prefix()}{year}-{_next_case(year):06d}"
-    appeal.save(force_insert=True)
     channel, subject, organisation = appeal.channel, appeal.subject, appeal.organisation
+    # The case number's counter row stays locked until commit, so it is taken after the other
+    # inserts: concurrent intakes queue on it for as short a time as possible.
+    appeal.number = f"tmp-{uuid.uuid4().hex[:24]}"
+    appeal.save(force_insert=True)
     _event(
         appeal,
         EventKind.RECEIVED,
@@ -266,6 +268,9 @@ def _create(actor: Any, appeal: Appeal, answer: str, files: list[Any]) -> Appeal
         to_state=State.RECEIVED,
         message=_("Appeal received (%(channel)s).") % {"channel": Channel(channel).label},
     )
+    year = appeal.received_on.year
+    appeal.number = number = f"{number_prefix()}{year}-{_next_case(year):06d}"
+    Appeal.objects.filter(pk=appeal.pk).update(number=number)
     audit.record(
         actor=actor,
         action=ChangeRecord.Action.CREATE,
