@@ -122,7 +122,7 @@ def error_report_response(batch: ImportBatch) -> HttpResponse:
     """The rows with problems as uploaded, plus what to fix (shared with the console view)."""
     from gonghui.memberimport.rules import read_table
 
-    table = read_table(batch.file_name, files.unseal(batch.file_sealed))
+    table = read_table(batch.file_name, services.kept_file(batch))
     _, header_index = split_header(table)
     content = files.error_report_xlsx(table, header_index, batch.errors)
     response = HttpResponse(content, content_type=files.XLSX_CONTENT_TYPE)

@@ -208,9 +208,33 @@ def batch_preview(
     return batch, prepared
 
 
+def kept_file(batch: ImportBatch) -> bytes:
+    """The uploaded file, or Conflict once it was purged (``members_import_purge``)."""
+    if not batch.file_sealed:
+        raise Conflict(
+            _("The uploaded file was deleted after %(days)d days; upload it again.")
+            % {"days": undo_days()},
+            code="file_purged",
+        )
+    return files.unseal(batch.file_sealed)
+
+
 def batch_prepared(batch: ImportBatch) -> Prepared:
     """Read and check a kept batch file again (the registry may have changed since preview)."""
-    return prepare(files.unseal(batch.file_sealed), batch.file_name)
+    return prepare(kept_file(batch), batch.file_name)
+
+
+def purge_kept_files(*, older_than_days: int | None = None) -> int:
+    """Delete kept upload files (ID numbers and phones) once the undo window has passed;
+    counts, errors and the audit trail stay. Idempotent: run it daily."""
+    days = undo_days() if older_than_days is None else older_than_days
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    return (
+        ImportBatch.objects.filter(created_at__lt=cutoff)
+        .exclude(file_sealed=b"")
+        .exclude(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+        .update(file_sealed=b"")
+    )
 
 
 # --- apply -------------------------------------------------------------------------------------

@@ -94,7 +94,12 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability(CAPABILITY)
 def batch_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return error_report_response(selectors.batch_get_for_actor(actor=request.user, pk=pk))
+    batch = selectors.batch_get_for_actor(actor=request.user, pk=pk)
+    try:
+        return error_report_response(batch)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return redirect("memberimport:batch_detail", pk=batch.pk)
 
 
 @require_POST

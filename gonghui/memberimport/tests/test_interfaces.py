@@ -231,3 +231,23 @@ def test_console_upload_refuses_a_union_outside_the_area_and_suggests_own(client
     assert response.status_code == 200
     assert "您的管辖范围内没有这个编码的工会" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_kept_files_are_purged_after_the_window_and_the_report_says_so(client, cast):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    client.force_login(cast.xq_staff)
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=8)):
+        old = _upload(client, cast, [member_row(1, **{"手机号": "1"})]).json()["id"]
+    new = _upload(client, cast, [member_row(2, **{"手机号": "1"})]).json()["id"]
+    out = io.StringIO()
+    call_command("members_import_purge", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    call_command("members_import_purge", stdout=out)  # idempotent
+    assert client.get(f"{API}{new}/report").status_code == 200
+    purged = client.get(f"{API}{old}/report")
+    assert purged.status_code == 409 and "天后删除" in purged.json()["error"]["message"]
+    assert ImportBatch.objects.get(pk=old).error_rows == 1  # counts and errors stay
