@@ -376,7 +376,8 @@ def _resolve_employers(
         by_name.setdefault(name, pk)
     result: dict[tuple[str, str], int] = {}
     new: dict[tuple[str, str], Employer] = {}
-    for code, name in keys:
+    waiting: dict[tuple[str, str], list[tuple[str, str]]] = {}  # new employer → its rows' keys
+    for code, name in sorted(keys):  # sorted: the same file gives the same employers
         pk = by_code.get(code) if code else None
         if pk is None and not code:
             pk = by_name.get(name)
@@ -395,11 +396,11 @@ def _resolve_employers(
                 union=None if organisation.is_federation else organisation,
                 organisation=organisation,
             )
+        waiting.setdefault(key, []).append((code, name))
     created = Employer.objects.bulk_create(new.values())
-    for (code, name), employer in zip(new.keys(), created, strict=True):
-        for key in keys:
-            if key not in result and ((code and key[0] == code) or (not code and key[1] == name)):
-                result[key] = employer.pk
+    for key, employer in zip(new.keys(), created, strict=True):
+        for row_key in waiting[key]:
+            result[row_key] = employer.pk
     return result, [employer.pk for employer in created]
 
 

@@ -368,3 +368,23 @@ def test_large_file_is_queued_in_the_database_backend_then_run_by_the_worker(cas
     assert tasks.apply_batch_task.func(*job.args_kwargs["args"]) == "applied"
     queued.refresh_from_db()
     assert queued.imported_rows == 5 and services.get_progress(queued) == 100
+
+
+def test_new_employers_are_registered_once_per_credit_code_or_name(cast):
+    from gonghui.testing import make_uscc
+
+    code = make_uscc()
+    rows = [
+        member_row(1, employer="甲公司", **{"统一社会信用代码": code}),
+        member_row(2, employer="甲公司（简称）", **{"统一社会信用代码": code}),
+        member_row(3, employer="乙商行"),
+        member_row(4, employer="乙商行"),
+    ]
+    batch, _ = _preview(cast, rows)
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    assert len(batch.created_employer_ids) == 2
+    by_person = dict(Membership.objects.values_list("person__name", "employer__name"))
+    assert by_person["张1"] == by_person["张2"] and by_person["张3"] == by_person["张4"] == "乙商行"
+    created = Employer.objects.filter(pk__in=batch.created_employer_ids)
+    assert {e.organisation_id for e in created} == {cast.xq_union.pk}
+    assert created.get(credit_code=code).union == cast.xq_union
