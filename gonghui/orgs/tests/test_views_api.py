@@ -101,6 +101,8 @@ def test_children_are_paged_and_searchable(client, cast) -> None:  # type: ignor
     assert len(children) == 50 and children[0].name == "兴庆区某街道工会"  # federations etc. first
     assert response.context["page_obj"].paginator.count == 57
     assert "共 57 个下级工会" in response.content.decode()
-    response = client.get(f"/console/orgs/{cast.xingqing.code}/", {"cq": "第07"}, HTTP_HX_REQUEST="true")
+    response = client.get(
+        f"/console/orgs/{cast.xingqing.code}/", {"cq": "第07"}, HTTP_HX_REQUEST="true"
+    )
     assert [c.name for c in response.context["children"]] == ["兴庆区第07基层工会"]
     assert b"<html" not in response.content  # htmx gets the fragment only
