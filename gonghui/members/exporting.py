@@ -25,7 +25,7 @@ def escape_cell(value: object) -> object:
 def headers() -> list[str]:
     return [
         _("Card number"),
-        _("Name"),
+        _("Full name"),
         _("Sex"),
         _("Birth date"),
         _("Resident ID number"),

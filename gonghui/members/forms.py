@@ -22,7 +22,7 @@ def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 class JoinForm(forms.Form):
     """The H5 join form: the worker's identity, employer and occupation."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(label=_("Resident ID number"), max_length=30)
     phone = forms.CharField(label=_("Mobile number"), max_length=20)
     employer = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -47,7 +47,7 @@ class JoinForm(forms.Form):
     )
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False)
     education = forms.ChoiceField(
-        label=_("Education"), choices=_blank(Education.choices), required=False
+        label=_("Education level"), choices=_blank(Education.choices), required=False
     )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -122,7 +122,7 @@ class TransferInForm(forms.Form):
     employers (by credit code) or unions (by organisation code)."""
 
     id_number = forms.CharField(label=_("Resident ID number"), max_length=30)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     to_employer = forms.CharField(
         label=_("New employer's unified social credit code"), max_length=30, required=False
     )
