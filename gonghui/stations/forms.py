@@ -120,11 +120,9 @@ class StationForm(forms.Form):
                 schedule.append([])
                 continue
             try:
-                parsed, _is24 = hours.parse_hours_text(text)
+                schedule.append(hours.parse_day_hours(text))
             except hours.HoursError as error:
                 self.add_error(f"day_{i}", str(error))
-                continue
-            schedule.append(parsed[0])
         if not data.get("is_24h") and not any(schedule) and not self.errors:
             self.add_error("day_0", _("Give the opening hours or tick “Open 24 hours”."))
         data["schedule"] = schedule

@@ -37,6 +37,8 @@ COLUMNS: dict[str, str] = {
     "负责人电话": "manager_phone",
     "服务电话": "service_phone",
     "开放时间": "hours",
+    "营业时间": "hours",
+    "服务时间": "hours",
     "设施": "facilities",
     "容纳人数": "capacity",
     "面积": "area",
@@ -127,11 +129,16 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _messages(error: ValidationError, row_number: int) -> list[str]:
+def _messages(
+    error: ValidationError, row_number: int, headers: dict[str, str] | None = None
+) -> list[str]:
+    """One line per message, naming the row and the column as the file heads it (营业时间 or
+    开放时间 alike), else the field's label."""
     out = []
+    headers = {"schedule": headers.get("hours", "")} | headers if headers else {}
     items = error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
     for name, messages in items:
-        label = str(FIELD_LABELS.get(name, name)) if name else ""
+        label = (headers.get(name) or str(FIELD_LABELS.get(name, name))) if name else ""
         for message in messages:
             out.append(
                 _("Row %(row)d, %(field)s: %(message)s")
@@ -179,6 +186,10 @@ def _parse_row(
     if status is None:
         raise ValidationError({"status": _("A new station is either planned or built.")})
     schedule, is_24h = validation.clean_hours_text(values["hours"])
+    if not is_24h and not any(schedule):
+        raise ValidationError(
+            {"hours": _("The station would never be open: give its hours or 24小时.")}
+        )
     data = {
         "kind": kind,
         "name": values["name"][:100],
@@ -214,7 +225,10 @@ def import_stations(*, actor: Any, upload: Any, filename: str) -> ImportResult:
     columns = {
         i: COLUMNS.get(h, h if h in COLUMNS.values() else None) for i, h in enumerate(header)
     }
-    missing = [h for h, f in COLUMNS.items() if f in REQUIRED and f not in columns.values()]
+    headers = {f: header[i] for i, f in columns.items() if f}
+    present = set(columns.values())
+    missing = list(dict.fromkeys(f for f in COLUMNS.values() if f in REQUIRED and f not in present))
+    missing = [next(h for h, f in COLUMNS.items() if f == name) for name in missing]
     if missing:
         result.errors.append(_("Missing columns: %(columns)s") % {"columns": "、".join(missing)})
         return result
@@ -234,7 +248,7 @@ def import_stations(*, actor: Any, upload: Any, filename: str) -> ImportResult:
         try:
             parsed.append((number, _parse_row(values, kinds, divisions, orgs, actor)))
         except ValidationError as error:
-            result.errors.extend(_messages(error, number))
+            result.errors.extend(_messages(error, number, headers))
     if result.errors:
         return result
     if not parsed:
@@ -248,7 +262,7 @@ def import_stations(*, actor: Any, upload: Any, filename: str) -> ImportResult:
                         services.station_create(actor=actor, event=EventKind.IMPORTED, **data)
                     )
                 except ValidationError as error:
-                    result.errors.extend(_messages(error, number))
+                    result.errors.extend(_messages(error, number, headers))
                     raise
     except ValidationError:
         result.created = []

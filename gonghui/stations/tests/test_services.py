@@ -306,6 +306,6 @@ def test_import_failing_while_writing_rolls_back_every_row(cast, monkeypatch):
     data = _xlsx([_row(cast, 站点名称=f"站{i}") for i in range(4)])
     result = importing.import_stations(actor=cast.xq_staff, upload=data, filename="s.xlsx")
     assert not result.ok and result.created == []
-    assert "第4行，名称：写入失败" in result.errors
+    assert "第4行，站点名称：写入失败" in result.errors
     assert Station.objects.count() == 0
     assert not StationEvent.objects.exists()
