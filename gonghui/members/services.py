@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.scoping import actor_can
+from gonghui.accounts.scoping import actor_can, subtree_q
 from gonghui.core import audit
 from gonghui.core.counters import next_number, reserve_block
 from gonghui.core.errors import Conflict, ScopeViolation
@@ -38,9 +38,10 @@ from gonghui.members.choices import (
 )
 from gonghui.members.models import JoinApplication, Membership, MembershipEvent, Person, Transfer
 from gonghui.members.rules import JOIN_REVIEW_WORKING_DAYS, format_card_number, name_initials
-from gonghui.orgs.choices import OrgStatus
+from gonghui.orgs.choices import EmployerSize, Industry, OrgStatus, Ownership
 from gonghui.orgs.models import Employer, Organisation
 from gonghui.orgs.selectors import local_federation
+from gonghui.orgs.services import employer_create
 
 CARD_COUNTER = "members.card"
 PII_FIELDS = frozenset({"id_number", "phone"})
@@ -129,6 +130,23 @@ def _route(employer: Employer | None, division: Division | None) -> Organisation
 
 
 # --- online joining -------------------------------------------------------------------------------
+def clean_employer_credit_code(raw: str) -> str:
+    """The typed credit code of a new employer, normalised; the message names the field, since
+    the API answers with the messages alone."""
+    try:
+        return normalise_uscc(raw)
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                "employer_credit_code": [
+                    _("Employer's unified social credit code: %(error)s") % {"error": message}
+                    for message in error.messages
+                ]
+            },
+            code="uscc_invalid",
+        ) from None
+
+
 def _resolve_employer(
     employer: Employer | None, employer_name: str, credit_code: str
 ) -> tuple[Employer | None, str, str]:
@@ -137,10 +155,7 @@ def _resolve_employer(
         return employer, employer.name, employer.credit_code or ""
     code = ""
     if credit_code.strip():
-        try:
-            code = normalise_uscc(credit_code)
-        except ValidationError as error:
-            raise ValidationError({"employer_credit_code": error.messages}) from None
+        code = clean_employer_credit_code(credit_code)
         known = Employer.objects.select_related("union", "organisation").filter(credit_code=code)
         if known:
             return known[0], known[0].name, code
@@ -190,6 +205,13 @@ def join_application_submit(
         phone_number = clean_phone(phone)
     except ValidationError as error:
         errors.update(error.message_dict)
+    if employer is None and employer_credit_code.strip():
+        # Checked with the other fields: a bad code must not reach the review (approval
+        # registers the employer under it).
+        try:
+            clean_employer_credit_code(employer_credit_code)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     assert resident is not None and phone_number is not None
@@ -281,11 +303,53 @@ def _pending_application(actor: Any, application: JoinApplication) -> JoinApplic
     return row
 
 
+def _employer_for(actor: Any, row: JoinApplication) -> tuple[Employer | None, bool]:
+    """The employer of an approved application, and whether it was registered just now.
+
+    A picked employer stays. A typed one is matched as the mass import does: by credit code
+    anywhere (it is unique nationally, so a second registration is impossible), else by exact
+    name among the employers under the reviewing union; otherwise it is registered through
+    ``orgs.services.employer_create`` (audited there), in this transaction, responsible to the
+    reviewing union.
+    """
+    if row.employer_id is not None:
+        return row.employer, False
+    name = row.employer_name.strip()
+    code = row.employer_credit_code.strip()
+    if not name and not code:
+        return None, False
+    if code:
+        known = Employer.objects.filter(credit_code=code).first()
+    else:
+        known = (
+            Employer.objects.filter(subtree_q("organisation__path", row.organisation.path))
+            .filter(name=name)
+            .order_by("pk")
+            .first()
+        )
+    if known is not None:
+        return known, False
+    organisation = row.organisation
+    employer = employer_create(
+        actor=actor,
+        name=name or code,
+        credit_code=code or None,
+        division=row.employer_division or organisation.division,
+        # What the worker typed says nothing of these; staff complete them in the register.
+        industry=Industry.O,
+        size=EmployerSize.SMALL,
+        ownership=Ownership.OTHER,
+        union=None if organisation.is_federation else organisation,
+    )
+    return employer, True
+
+
 @transaction.atomic
 def join_application_approve(
     *, actor: Any, application: JoinApplication, today: datetime.date | None = None
 ) -> Membership:
-    """Approve: the person becomes an active member of the reviewing union with a card number."""
+    """Approve: the person becomes an active member of the reviewing union with a card number,
+    linked to the employer (a typed new employer is matched or registered, see ``_employer_for``)."""
     row = _pending_application(actor, application)
     if live_membership_of(row.id_number_hash) is not None:
         raise Conflict(
@@ -293,10 +357,11 @@ def join_application_approve(
             code="already_member",
         )
     person = _person_for(row)
+    employer, employer_created = _employer_for(actor, row)
     membership = Membership.objects.create(
         person=person,
         organisation=row.organisation,
-        employer=row.employer,
+        employer=employer,
         occupation=row.occupation,
         employment_type=row.employment_type,
         state=MembershipState.ACTIVE,
@@ -310,12 +375,25 @@ def join_application_approve(
         via="online",
         application=row.pk,
         employer_name=row.employer_name,
+        employer=employer.pk if employer is not None else None,
+        employer_created=employer_created,
     )
+    before = {"state": ApplicationState.PENDING, "employer": row.employer_id}
     row.state = ApplicationState.APPROVED
     row.reviewed_by = actor
     row.reviewed_at = timezone.now()
     row.membership = membership
-    row.save(update_fields=["state", "reviewed_by", "reviewed_at", "membership", "updated_at"])
+    row.employer = employer
+    row.save(
+        update_fields=[
+            "state",
+            "reviewed_by",
+            "reviewed_at",
+            "membership",
+            "employer",
+            "updated_at",
+        ]
+    )
     path = row.organisation.path
     _audit(
         actor,
@@ -323,8 +401,13 @@ def join_application_approve(
         "join_application_approve",
         row,
         path,
-        before={"state": ApplicationState.PENDING},
-        after={"state": row.state, "membership": membership.pk},
+        before=before,
+        after={
+            "state": row.state,
+            "membership": membership.pk,
+            "employer": row.employer_id,
+            "employer_created": employer_created,
+        },
     )
     _audit(
         actor,
