@@ -136,6 +136,17 @@ def public_events(appeal: Appeal) -> QuerySet[AppealEvent]:
     return appeal.events.filter(public=True).order_by("created_at", "id")
 
 
+def training_examples(*, limit: int = 5000) -> list[tuple[str, str]]:
+    """Appeals whose subject staff confirmed, newest first: training data for the classifier."""
+    rows = (
+        Appeal.objects.filter(subject_confirmed=True)
+        .exclude(state=State.MERGED)
+        .order_by("-id")
+        .values_list("facts", "demand", "subject__code")[:limit]
+    )
+    return [(f"{facts} {demand}".strip(), code) for facts, demand, code in rows]
+
+
 def unread_alerts(*, actor: Any) -> QuerySet[AppealAlert]:
     return AppealAlert.objects.filter(user=actor, read_at__isnull=True).select_related("appeal")
 

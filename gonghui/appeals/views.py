@@ -19,7 +19,6 @@ from gonghui.accounts.scoping import actor_can, scope_paths
 from gonghui.accounts.services import pii_reveal
 from gonghui.appeals import rules, selectors, services
 from gonghui.appeals.choices import EventKind, Flag, Satisfaction, State
-from gonghui.appeals.classify import default_model
 from gonghui.appeals.forms import IntakeForm
 from gonghui.appeals.models import Appeal, Subject
 from gonghui.core.errors import Conflict
@@ -161,7 +160,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     prediction = None
     if text:
         try:
-            prediction = default_model().predict(text)
+            prediction = services.classifier().predict(text)
         except ValueError:
             prediction = None
     subject = Subject.objects.filter(code=prediction.category).first() if prediction else None

@@ -5,7 +5,9 @@ attachments. Transitions check the table in rules.TRANSITIONS and use a conditio
 
 from gonghui.appeals.services.attachments import alert_mark_read, attachment_add
 from gonghui.appeals.services.common import (
+    classifier,
     clear_reference_cache,
+    forget_classifier,
     intake_organisation,
     number_prefix,
     root_organisation,
@@ -42,8 +44,10 @@ __all__ = [
     "appeal_sign",
     "appeal_start",
     "attachment_add",
+    "classifier",
     "clear_reference_cache",
     "extension_approver",
+    "forget_classifier",
     "intake_organisation",
     "number_prefix",
     "root_organisation",

@@ -92,6 +92,28 @@ def _cached() -> dict[str, Any]:
     return _reference
 
 
+# The classifier learns from the corpus plus the appeals whose subject staff confirmed; each
+# process retrains (well under a second) at most every ten minutes.
+_MODEL_TTL_SECONDS = 600.0
+_model: dict[str, Any] = {"loaded_at": -_MODEL_TTL_SECONDS, "model": None}
+
+
+def classifier() -> Any:
+    """The subject classifier with the confirmed appeals as extra training data."""
+    from gonghui.appeals.classify import default_model
+    from gonghui.appeals.selectors import training_examples
+
+    now = time.monotonic()
+    if _model["model"] is None or now - _model["loaded_at"] >= _MODEL_TTL_SECONDS:
+        _model["model"] = default_model(extra=training_examples())
+        _model["loaded_at"] = now
+    return _model["model"]
+
+
+def forget_classifier() -> None:
+    _model["model"] = None
+
+
 def subject_by_code(code: str, *, active_only: bool = False) -> Subject | None:
     subject = _cached()["subjects"].get(code)
     if subject is None or (active_only and not subject.active):

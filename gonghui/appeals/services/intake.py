@@ -33,6 +33,7 @@ from gonghui.appeals.models import (
 from gonghui.appeals.services.attachments import attachment_add
 from gonghui.appeals.services.common import (
     _event,
+    classifier,
     intake_organisation,
     logger,
     number_prefix,
@@ -185,10 +186,8 @@ def appeal_intake(
 
 
 def _classify(text: str) -> tuple[Subject | None, float | None, list[str]]:
-    from gonghui.appeals.classify import default_model
-
     try:
-        prediction = default_model().predict(text)
+        prediction = classifier().predict(text)
     except ValueError:
         return None, None, []
     subject = subject_by_code(prediction.category)

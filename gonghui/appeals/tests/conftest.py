@@ -59,5 +59,7 @@ def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
 def _fresh_reference_cache():  # type: ignore[no-untyped-def]
     """Cached subjects and organisations must not outlive the test database they came from."""
     services.clear_reference_cache()
+    services.forget_classifier()
     yield
     services.clear_reference_cache()
+    services.forget_classifier()

@@ -274,3 +274,17 @@ def test_deadlines_follow_the_holiday_calendar(cast, make_appeal) -> None:
     assert appeal.sign_due == datetime.date(2025, 10, 9)
     # help = 5 working days: 9, 10, 11 (make-up Saturday), 13, 14
     assert appeal.reply_due == datetime.date(2025, 10, 14)
+
+
+def test_confirmed_appeals_become_training_data(cast, make_appeal) -> None:
+    from gonghui.appeals import selectors
+
+    confirmed = make_appeal(subject="contract", facts="砼泵车司机被口头辞退，没有补偿")
+    make_appeal(facts="老板拖欠工资")  # suggested only, not confirmed by staff
+    examples = selectors.training_examples()
+    assert [code for _text, code in examples] == ["contract"]
+    assert examples[0][0].startswith(confirmed.facts)
+    services.forget_classifier()
+    from gonghui.appeals.classify import default_model
+
+    assert services.classifier() is default_model(extra=examples)
