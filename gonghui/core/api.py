@@ -1,12 +1,15 @@
 """What every API router shares: authentication, the one error shape, the one page shape.
 
 Errors: ``{"error": {"code": "...", "message": "中文说明", "fields": {"field": ["..."]}}}``.
-Lists: ``?page=&page_size=`` (at most 500) answering ``{"items": [...], "count": n}``.
+Lists: ``?page=&page_size=`` (at most 500) answering ``{"items": [...], "count": n}``; an
+endpoint whose total has a cheaper query than ``queryset.count()`` returns
+``with_page_count(queryset, count)`` (same rows, same answer shape).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -151,6 +154,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(request, exc.status_code, error_body("error", str(exc)))
 
 
+PAGE_COUNT_ATTRIBUTE = "_gonghui_page_count"
+
+
+def with_page_count(queryset: Any, count: Callable[[], int]) -> Any:
+    """Mark ``queryset`` so that ``PagePagination`` takes the total from ``count()``.
+
+    For selectors whose rows are best counted by a differently shaped query (a join the page
+    needs but the count does not, another index). ``count`` must count exactly the queryset's
+    rows; it is called once per request, after the page is read.
+    """
+    setattr(queryset, PAGE_COUNT_ATTRIBUTE, count)
+    return queryset
+
+
 class PagePagination(PaginationBase):
     """``?page=1&page_size=50`` (page_size at most 500) → ``{"items": [...], "count": n}``."""
 
@@ -178,9 +195,12 @@ class PagePagination(PaginationBase):
                 }
             )
         offset = (pagination.page - 1) * pagination.page_size
-        return {
-            "items": list(queryset[offset : offset + pagination.page_size]),
-            "count": queryset.count()
-            if hasattr(queryset, "count") and not isinstance(queryset, list)
-            else len(queryset),
-        }
+        items = list(queryset[offset : offset + pagination.page_size])
+        count = getattr(queryset, PAGE_COUNT_ATTRIBUTE, None)  # see with_page_count
+        if count is not None:
+            total = count()
+        elif hasattr(queryset, "count") and not isinstance(queryset, list):
+            total = queryset.count()
+        else:
+            total = len(queryset)
+        return {"items": items, "count": total}

@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from gonghui.core.api import PagePagination
+from gonghui.core.api import PagePagination, with_page_count
 from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.members import selectors, services, throttle
 from gonghui.members.choices import ApplicationState
@@ -116,15 +116,17 @@ def member_list(
         if organisation
         else None
     )
-    return selectors.member_list(
-        actor=request.user,
-        q=q,
-        organisation=root,
-        occupation=occupation,
-        state=state,
-        join_year=join_year,
-        new_employment_form=new_employment_form,
-    )
+    params = {
+        "q": q,
+        "organisation": root,
+        "occupation": occupation,
+        "state": state,
+        "join_year": join_year,
+        "new_employment_form": new_employment_form,
+    }
+    # The total from the count-shaped query of the same rows, as the console page does.
+    counted = selectors.member_list(actor=request.user, for_count=True, **params)
+    return with_page_count(selectors.member_list(actor=request.user, **params), counted.count)
 
 
 @router.get("/{int:member_id}", response=MemberDetailOut, summary="Member detail")

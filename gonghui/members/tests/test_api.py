@@ -74,3 +74,49 @@ def test_reject_via_api(client, cast) -> None:
     assert client.post(url, {"reason": ""}, content_type="application/json").status_code == 400
     ok = client.post(url, {"reason": "信息有误"}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["reject_reason"] == "信息有误"
+
+
+def test_list_total_comes_from_the_count_shaped_query(client, cast, monkeypatch) -> None:
+    """A region-wide list takes its total from ``member_list(for_count=True)`` (on SQLite the
+    page's ``substr`` scope test would make the count walk every membership)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.members import selectors
+
+    for org in (cast.xq_union, cast.yz_union, cast.yuanzhou):
+        make_member(org, occupation="delivery_rider")
+    make_member(cast.xq_union, state="left")
+    monkeypatch.setattr(selectors, "SMALL_SCOPE_ORGS", 0)  # the cast's region counts as large
+    shapes: list[bool] = []
+    counted: list[int] = []
+    real = selectors.member_list
+
+    def spy(**kwargs):  # type: ignore[no-untyped-def]
+        shapes.append(kwargs.get("for_count", False))
+        qs = real(**kwargs)
+        if kwargs.get("for_count"):
+            count = qs.count
+
+            def recorded() -> int:
+                counted.append(count())
+                return counted[-1]
+
+            qs.count = recorded
+        return qs
+
+    monkeypatch.setattr(selectors, "member_list", spy)
+    client.force_login(cast.nx_admin)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/members/", {"page_size": 2}).json()
+    assert set(body) == {"items", "count"}
+    assert body["count"] == 4 and len(body["items"]) == 2
+    assert sorted(shapes) == [False, True] and counted == [4]
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    counts = [sql for sql in counts if "members_membership" in sql]
+    assert len(counts) == 1
+    if connection.vendor == "sqlite":
+        assert "SUBSTR" not in counts[0].upper()
+    filtered = client.get("/api/v1/members/", {"occupation": "delivery_rider", "state": "live"})
+    assert filtered.json()["count"] == 3
+    assert client.get("/api/v1/members/", {"state": "left"}).json()["count"] == 1
