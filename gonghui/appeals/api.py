@@ -180,21 +180,21 @@ def appeal_create(request: HttpRequest, payload: AppealIn) -> Status:
     user = _optional_user(request)
     key = request.headers.get("Idempotency-Key", "").strip()
     scoped_key = f"api:{key}" if key else None
-    if scoped_key:
+    staff = user is not None and actor_can(user, "appeal.intake")
+    if not staff and scoped_key:  # a retry is answered before it counts against the rate limit
         existing = Appeal.objects.filter(idempotency_key=scoped_key).first()
         if existing is not None:
             return Status(200, existing)
-    staff = user is not None and actor_can(user, "appeal.intake")
     if not staff and rate_limited(payload.phone, request.META.get("REMOTE_ADDR", "")):
         raise ValidationError(_("Too many appeals from this phone or network; please call 12351."))
     data = payload.dict()
     channel = data.pop("channel") or (Channel.PHONE if staff else Channel.WEB)
     if not staff:
         channel = Channel.WEB
-    appeal = services.appeal_intake(
+    appeal, created = services.appeal_intake_once(
         actor=user if staff else None, channel=channel, data=data, idempotency_key=scoped_key
     )
-    return Status(201, appeal)
+    return Status(201 if created else 200, appeal)
 
 
 @router.get("/", response=list[AppealOut], summary="Appeals in my area")

@@ -13,7 +13,7 @@ from gonghui.appeals.services.common import (
     root_organisation,
     sla_days,
 )
-from gonghui.appeals.services.intake import appeal_intake, route_for
+from gonghui.appeals.services.intake import appeal_intake, appeal_intake_once, route_for
 from gonghui.appeals.services.transitions import (
     appeal_add_info,
     appeal_callback,
@@ -37,6 +37,7 @@ __all__ = [
     "appeal_dispatch",
     "appeal_extend",
     "appeal_intake",
+    "appeal_intake_once",
     "appeal_merge",
     "appeal_note",
     "appeal_reply",

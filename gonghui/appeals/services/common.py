@@ -19,6 +19,7 @@ from gonghui.appeals.models import (
     SlaPolicy,
     Subject,
 )
+from gonghui.core.models import Division
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Organisation
 
@@ -119,6 +120,13 @@ def subject_by_code(code: str, *, active_only: bool = False) -> Subject | None:
     if subject is None or (active_only and not subject.active):
         return None
     return subject
+
+
+def division_by_code(code: str) -> Division | None:
+    divisions = _cached().setdefault("divisions", {})
+    if code not in divisions:
+        divisions[code] = Division.objects.filter(pk=code).first()
+    return divisions[code]
 
 
 def sla_days(request_type: str, complexity: str) -> tuple[int, int]:

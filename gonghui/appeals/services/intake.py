@@ -34,6 +34,7 @@ from gonghui.appeals.services.attachments import attachment_add
 from gonghui.appeals.services.common import (
     _event,
     classifier,
+    division_by_code,
     intake_organisation,
     logger,
     number_prefix,
@@ -126,7 +127,7 @@ def _clean_intake(data: dict[str, Any]) -> dict[str, Any]:
         errors["complexity"] = _("Complexity: choose one of the listed levels.")
     division = data.get("division")
     if not isinstance(division, Division):
-        division = Division.objects.filter(pk=str(division or "")).first()
+        division = division_by_code(str(division or ""))
     if division is None:
         errors["division"] = _("Division: choose the county or district where the work is.")
     out["division"] = division
@@ -163,11 +164,33 @@ def appeal_intake(
     ``actor`` is None for the worker's own H5/API submissions. ``answer`` (staff, consultations
     only) answers and closes the appeal on the spot.
     """
+    return appeal_intake_once(
+        actor=actor,
+        channel=channel,
+        data=data,
+        idempotency_key=idempotency_key,
+        answer=answer,
+        received_at=received_at,
+        files=files,
+    )[0]
+
+
+def appeal_intake_once(
+    *,
+    actor: Any,
+    channel: str,
+    data: dict[str, Any],
+    idempotency_key: str | None = None,
+    answer: str = "",
+    received_at: datetime.datetime | None = None,
+    files: list[Any] | None = None,
+) -> tuple[Appeal, bool]:
+    """``appeal_intake`` that also says whether the appeal is new (False: the key was known)."""
     key = (idempotency_key or "").strip()[:80] or None
     if key:
         existing = Appeal.objects.filter(idempotency_key=key).first()
         if existing is not None:
-            return existing
+            return existing, False
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Channel: unknown channel.")})
     # Validation, classification and deadlines happen before the transaction: on SQLite the
@@ -175,13 +198,13 @@ def appeal_intake(
     appeal = _prepare(actor, channel, data, key, received_at, files or [])
     try:
         with transaction.atomic():
-            return _create(actor, appeal, answer.strip(), files or [])
+            return _create(actor, appeal, answer.strip(), files or []), True
     except IntegrityError:
         # The same key committed by a concurrent request: answer with that first appeal.
         if key:
             existing = Appeal.objects.filter(idempotency_key=key).first()
             if existing is not None:
-                return existing
+                return existing, False
         raise
 
 
