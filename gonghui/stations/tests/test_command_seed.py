@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from gonghui.core.management.commands.seed_demo import World
 from gonghui.stations import selectors
 from gonghui.stations.data import DIVISION_CENTRES, TOWNS
-from gonghui.stations.models import Station, StationDailyCount
+from gonghui.stations.models import Station, StationDailyCount, StationVisit
 from gonghui.stations.rules import coverage as cv
 from gonghui.stations.rules import geo
 from gonghui.stations.tests.helpers import make_station
@@ -128,7 +128,20 @@ def test_seed_small_places_stations_around_towns(db):
     assert "100 stations" in summary
     assert Station.objects.filter(kind__code="mummy").count() == 10
     assert Station.objects.filter(kind__code="childcare").count() == 6
-    assert StationDailyCount.objects.count() == 100 * stations_seed.COUNT_DAYS
+    assert stations_seed.COUNT_DAYS == 365
+    assert StationDailyCount.objects.count() == 100 * 365  # a year of daily counts per station
+    one = Station.objects.order_by("pk").first()
+    days = one.daily_counts.values_list("date", flat=True)
+    assert len(set(days)) == 365 and (max(days) - min(days)).days == 364
+    assert StationVisit.objects.filter(station=one).exists()
+    # the bulk load put the foreign keys back (PostgreSQL drops them during COPY)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, StationDailyCount._meta.db_table
+        )
+    assert any(c["foreign_key"] == ("stations_station", "id") for c in constraints.values())
     towns = [(lat, lon) for rows in TOWNS.values() for _n, lat, lon, _w in rows]
     for station in Station.objects.all():
         assert station.division_id in DIVISION_CENTRES
