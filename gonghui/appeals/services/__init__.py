@@ -7,6 +7,7 @@ from gonghui.appeals.services.attachments import alert_mark_read, attachment_add
 from gonghui.appeals.services.common import (
     classifier,
     clear_reference_cache,
+    forget_case_numbers,
     forget_classifier,
     intake_organisation,
     number_prefix,
@@ -48,6 +49,7 @@ __all__ = [
     "classifier",
     "clear_reference_cache",
     "extension_approver",
+    "forget_case_numbers",
     "forget_classifier",
     "intake_organisation",
     "number_prefix",

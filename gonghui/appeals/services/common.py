@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -120,6 +121,37 @@ def subject_by_code(code: str, *, active_only: bool = False) -> Subject | None:
     if subject is None or (active_only and not subject.active):
         return None
     return subject
+
+
+# Case numbers come from the locked counter (core.counters) in blocks: a process reserves
+# GONGHUI_APPEAL_NUMBER_BLOCK numbers in one short transaction of its own and hands them out, so
+# intakes do not queue on the counter row until their commit. Numbers stay unique and readable;
+# numbers left in a block when a process stops are gaps, which the numbering tolerates, and
+# two app servers' numbers interleave by at most one block.
+_numbers: dict[str, list[int]] = {}
+_numbers_lock = threading.Lock()
+
+
+def take_case_number(year: int) -> str:
+    from gonghui.core.counters import reserve_block
+
+    prefix = number_prefix()
+    key = f"appeal:{prefix}{year}"
+    block = max(1, int(getattr(settings, "GONGHUI_APPEAL_NUMBER_BLOCK", 20)))
+    with _numbers_lock:
+        pool = _numbers.get(key)
+        if pool is None or pool[0] > pool[1]:
+            first = reserve_block(key, block)
+            pool = _numbers[key] = [first, first + block - 1]
+        number = pool[0]
+        pool[0] += 1
+    return f"{prefix}{year}-{number:06d}"
+
+
+def forget_case_numbers() -> None:
+    """Drop the reserved blocks (tests: the counter rows rolled back with the test)."""
+    with _numbers_lock:
+        _numbers.clear()
 
 
 def division_by_code(code: str) -> Division | None:

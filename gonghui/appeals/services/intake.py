@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,10 +36,10 @@ from gonghui.appeals.services.common import (
     division_by_code,
     intake_organisation,
     logger,
-    number_prefix,
     root_organisation,
     sla_days,
     subject_by_code,
+    take_case_number,
 )
 from gonghui.core import audit
 from gonghui.core.models import ChangeRecord, Division
@@ -196,6 +195,7 @@ def appeal_intake_once(
     # Validation, classification and deadlines happen before the transaction: on SQLite the
     # write lock is taken at BEGIN, so only the inserts run while holding it.
     appeal = _prepare(actor, channel, data, key, received_at, files or [])
+    appeal.number = take_case_number(appeal.received_on.year)
     try:
         with transaction.atomic():
             return _create(actor, appeal, answer.strip(), files or []), True
@@ -278,9 +278,7 @@ def _create(actor: Any, appeal: Appeal, answer: str, files: list[Any]) -> Appeal
     """Number and store the prepared appeal with its first event and audit record."""
     staff = getattr(actor, "is_authenticated", False)
     channel, subject, organisation = appeal.channel, appeal.subject, appeal.organisation
-    # The case number's counter row stays locked until commit, so it is taken after the other
-    # inserts: concurrent intakes queue on it for as short a time as possible.
-    appeal.number = f"tmp-{uuid.uuid4().hex[:24]}"
+    number = appeal.number  # taken from the process's block before the transaction
     appeal.save(force_insert=True)
     _event(
         appeal,
@@ -290,9 +288,6 @@ def _create(actor: Any, appeal: Appeal, answer: str, files: list[Any]) -> Appeal
         to_state=State.RECEIVED,
         message=_("Appeal received (%(channel)s).") % {"channel": Channel(channel).label},
     )
-    year = appeal.received_on.year
-    appeal.number = number = f"{number_prefix()}{year}-{_next_case(year):06d}"
-    Appeal.objects.filter(pk=appeal.pk).update(number=number)
     audit.record(
         actor=actor,
         action=ChangeRecord.Action.CREATE,
@@ -308,12 +303,6 @@ def _create(actor: Any, appeal: Appeal, answer: str, files: list[Any]) -> Appeal
     if answer:
         _answer_on_spot(actor, appeal, answer)
     return appeal
-
-
-def _next_case(year: int) -> int:
-    from gonghui.core.counters import next_number
-
-    return next_number(f"appeal:{number_prefix()}{year}")
 
 
 def _answer_on_spot(actor: Any, appeal: Appeal, answer: str) -> None:

@@ -60,6 +60,7 @@ def _fresh_reference_cache():  # type: ignore[no-untyped-def]
     """Cached subjects and organisations must not outlive the test database they came from."""
     services.clear_reference_cache()
     services.forget_classifier()
+    services.forget_case_numbers()
     yield
     services.clear_reference_cache()
     services.forget_classifier()
