@@ -99,6 +99,24 @@ _ALL_DAY = {"24h", "24小时", "全天", "24/7", "全天候"}
 _CLOSED = {"休息", "闭馆", "关闭", "不开放", "停止开放", "closed", "-"}
 _TIME_RANGE = re.compile(r"(\d{1,2}:\d{2})\s*(?:-|–|—|~|至|到)\s*(\d{1,2}:\d{2})")
 _FULL_DAY = [["00:00", "24:00"]]
+# shorthand days: "周一至五" and "周一、三、五" repeat the prefix; "周六日" is Saturday and Sunday
+_BARE_DAY = re.compile(
+    r"(周|星期|礼拜)([一二三四五六日天])((?:\s*[-–—~至到、,/和及]\s*[一二三四五六日天](?![天小]))+)"
+)
+_SAT_SUN = re.compile(r"(周|星期|礼拜)六日")
+# a new part may also start after a comma or space, right after hours or 休息: "…20:00，周六 …"
+_PART_BREAK = re.compile(
+    rf"[;\n]|(?:(?<=\d)|(?<=休息)|(?<=闭馆)|(?<=关闭)|(?<=小时)|(?<=全天)|(?<=closed))"
+    rf"\s*[,、\s]\s*(?={_DAY_ITEM})",
+    re.I,
+)
+
+
+def _expand_days(value: str) -> str:
+    value = _SAT_SUN.sub(r"\1六、\1日", value)
+    return _BARE_DAY.sub(
+        lambda m: m[1] + m[2] + re.sub(r"([一二三四五六日天])", m[1] + r"\1", m[3]), value
+    )
 
 
 def parse_hours_text(text: str) -> tuple[Schedule, bool]:
@@ -118,7 +136,7 @@ def parse_hours_text(text: str) -> tuple[Schedule, bool]:
         return [[] for _ in range(7)], True
     if not value:
         raise HoursError(_("Opening hours are missing."))
-    parts = [p.strip() for p in re.split(r"[;\n]", value) if p.strip()]
+    parts = [p.strip() for p in _PART_BREAK.split(_expand_days(value)) if p.strip()]
     with_days = [_DAY_SPEC.match(part) for part in parts]
     if not any(with_days):  # the same hours every day (ranges may also be split by ";")
         intervals = [iv for part in parts for iv in _ranges(part, value)]

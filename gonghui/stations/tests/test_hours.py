@@ -38,6 +38,13 @@ WEEKEND = [["09:00", "17:00"]]
         ("周五至周一 20:00-06:00", [[["20:00", "06:00"]]] + [[]] * 3 + [[["20:00", "06:00"]]] * 3),
         ("周六、周日 24小时；周一至周五 08:00-20:00", [WEEKDAYS] * 5 + [[["00:00", "24:00"]]] * 2),
         ("Mon-Fri 08:00-20:00; Sat 09:00-17:00; Sun closed", [WEEKDAYS] * 5 + [WEEKEND, []]),
+        # shorthand and commas between parts, as typed in a hurry
+        ("周一至五 08:00-20:00，周六日 09:00-17:00", [WEEKDAYS] * 5 + [WEEKEND] * 2),
+        (
+            "周一、三、五 08:00-20:00 周二、四 09:00-17:00",
+            [WEEKDAYS, WEEKEND] * 2 + [WEEKDAYS, [], []],
+        ),
+        ("周一至周五 08:00-20:00、周六 休息, 周日 09:00-17:00", [WEEKDAYS] * 5 + [[], WEEKEND]),
     ],
 )
 def test_weekly_schedules_as_typed(text, expected):
@@ -94,6 +101,26 @@ schedules = patterns.flatmap(
 @given(schedules)
 def test_format_then_parse_gives_the_schedule_back(schedule):
     assert hours.parse_hours_text(hours.format_hours(schedule, False)) == (schedule, False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    schedules,
+    st.sampled_from(["；", ";", "\n", "，", " "]),
+    st.sampled_from([" ", "：", "", "  "]),
+    st.booleans(),
+)
+def test_clerk_variants_of_the_formatted_text_read_back(schedule, part_sep, day_sep, wide):
+    """Other separators between parts and after the days, and full-width characters (Excel's
+    Chinese input), read back to the same schedule."""
+    text = hours.format_hours(schedule, False)
+    text = "".join(
+        piece.replace(" ", day_sep, 1) + (part_sep if i < text.count("；") else "")
+        for i, piece in enumerate(text.split("；"))
+    )
+    if wide:  # full-width digits, colon and hyphen
+        text = text.translate(str.maketrans("0123456789:-", "０１２３４５６７８９：－"))
+    assert hours.parse_hours_text(text) == (schedule, False)
 
 
 @settings(max_examples=300, deadline=None)
