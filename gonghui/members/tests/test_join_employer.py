@@ -140,3 +140,20 @@ def test_bad_credit_code_on_the_h5_form_and_the_api(client, cast) -> None:
     assert "employer_credit_code" in body["fields"]
     assert body["message"].startswith("单位统一社会信用代码：")
     assert not JoinApplication.objects.exists()
+
+
+def test_console_review_says_so_and_approval_links_the_new_employer(client, cast) -> None:
+    from django.urls import reverse
+
+    application = _apply_typed(code=make_uscc(division="640402"))
+    client.force_login(cast.yz_staff)
+    url = reverse("members:application_detail", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert "审核通过时将登记该单位" in page
+    response = client.post(url, {"action": "approve"})
+    assert response.status_code == 302
+    detail = client.get(response["Location"]).content.decode()
+    assert "原州新开奶茶店" in detail
+    application.refresh_from_db()
+    assert application.employer is not None and application.employer.name == "原州新开奶茶店"
+    assert "审核通过时将登记该单位" not in client.get(url).content.decode()
