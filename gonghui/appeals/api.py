@@ -179,8 +179,9 @@ def appeal_create(request: HttpRequest, payload: AppealIn) -> Status:
 
     user = _optional_user(request)
     key = request.headers.get("Idempotency-Key", "").strip()
-    scoped_key = f"api:{key}" if key else None
     staff = user is not None and actor_can(user, "appeal.intake")
+    # Keys are scoped to the caller, so nobody receives another caller's appeal by its key.
+    scoped_key = (f"api:u{user.pk}:{key}" if staff else f"api:anon:{key}") if key else None
     if not staff and scoped_key:  # a retry is answered before it counts against the rate limit
         existing = Appeal.objects.filter(idempotency_key=scoped_key).first()
         if existing is not None:

@@ -102,3 +102,17 @@ def test_public_track_needs_number_and_phone(client, cast) -> None:
     assert body["number"] == number and body["events"]
     assert body["caller_name"] != "张伟"  # masked
     assert client.get("/api/v1/appeals/").status_code == 401
+
+
+def test_idempotency_keys_are_scoped_to_the_caller(client, cast, hotline_token) -> None:
+    staff = {"Authorization": f"Bearer {hotline_token}", "Idempotency-Key": "same-key"}
+    first = client.post("/api/v1/appeals/", PAYLOAD, content_type="application/json", headers=staff)
+    anonymous = client.post(
+        "/api/v1/appeals/",
+        {**PAYLOAD, "phone": "13700005678"},
+        content_type="application/json",
+        headers={"Idempotency-Key": "same-key"},
+    )
+    assert anonymous.status_code == 201
+    assert anonymous.json()["number"] != first.json()["number"]
+    assert Appeal.objects.count() == 2
