@@ -4,13 +4,26 @@ a county handler works the queue, and a worker files and tracks an appeal on a p
 from __future__ import annotations
 
 import datetime
+import importlib
 from typing import Any
+
+import pytest
+from django.apps import apps
 
 from gonghui.appeals import services
 from gonghui.appeals.models import Appeal
 from gonghui.appeals.tests.conftest import intake_data
 from gonghui.testing import PASSWORD
 from tests.e2e.conftest import login
+
+
+@pytest.fixture(autouse=True)
+def _appeals_reference_data() -> None:
+    """The subjects must exist and the per-process caches must match this test's database
+    (a flushed database gets new ids on PostgreSQL)."""
+    importlib.import_module("gonghui.appeals.migrations.0002_reference_data").forwards(apps, None)
+    services.clear_reference_cache()
+    services.forget_case_numbers()
 
 
 def test_operator_takes_a_call_and_dispatches_it(page: Any, cast: Any) -> None:
