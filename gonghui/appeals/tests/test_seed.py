@@ -31,8 +31,8 @@ def test_small_seed_builds_appeals_with_outcomes_and_open_work() -> None:
     assert not closed.filter(closed_at__isnull=True).exists()
     assert Appeal.objects.first().phone.startswith("1")  # decrypts
     # the counter continues after the seeded numbers
-    from gonghui.appeals.tests.conftest import intake_data
     from gonghui.appeals import services
+    from gonghui.appeals.tests.conftest import intake_data
 
     fresh = services.appeal_intake(actor=None, channel="web", data=intake_data())
     assert not Appeal.objects.exclude(pk=fresh.pk).filter(number=fresh.number).exists()
