@@ -42,7 +42,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy gonghui/*/services.py gonghui/*/selectors.py gonghui/*/rules.py
+	$(BIN)/mypy gonghui/*/services* gonghui/*/selectors* gonghui/*/rules* gonghui/accounts/scoping.py
 
 check: install
 	$(PY) manage.py check
@@ -50,7 +50,7 @@ check: install
 
 # Browser tests run on their own: their live server needs committed data, and the flush after
 # each of them must not empty the tables under the other tests.
-test: install lint check
+test: install lint typecheck check
 	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/e2e
 	$(BIN)/pytest tests/e2e
 

@@ -51,7 +51,7 @@ ALLOWED_UPLOADS = {
 }
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png"}
 
-DEFAULT_REPLY_DAYS = {
+DEFAULT_REPLY_DAYS: dict[str, int] = {
     RequestType.CONSULTATION: 2,
     RequestType.HELP: 5,
     RequestType.COMPLAINT: 15,

@@ -150,3 +150,20 @@ def test_chinese_by_default_english_by_choice(client, db) -> None:  # type: igno
     client.cookies["django_language"] = "en"
     page = client.get("/accounts/login/").content.decode()
     assert "工作人员登录" not in page and 'lang="en"' in page
+
+
+def test_token_use_recorded_at_most_once_a_minute(client, cast) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    import time_machine
+
+    _row, token = services.api_token_create(actor=cast.yz_staff, user=cast.yz_staff, name="对接")
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        client.get("/api/v1/orgs/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        client.get("/api/v1/orgs/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert cast.yz_staff.api_tokens.get().last_used_at == start
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        client.get("/api/v1/orgs/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert cast.yz_staff.api_tokens.get().last_used_at == start + datetime.timedelta(seconds=61)

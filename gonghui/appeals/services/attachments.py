@@ -36,8 +36,9 @@ def _strip_exif(data: bytes, extension: str) -> bytes:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             clean = Image.frombytes(image.mode, image.size, image.tobytes())
-            if image.mode == "P" and image.getpalette():
-                clean.putpalette(image.getpalette())
+            palette = image.getpalette()
+            if image.mode == "P" and palette:
+                clean.putpalette(palette)
             out = io.BytesIO()
             clean.save(out, format="PNG" if extension == "png" else "JPEG", quality=88)
     except (UnidentifiedImageError, OSError):

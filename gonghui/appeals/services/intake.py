@@ -70,7 +70,7 @@ def route_for(
     )
     by_candidate = {
         rules.RouteCandidate(
-            rule.subject.code if rule.subject_id else None, rule.division_id, rule.organisation_id
+            rule.subject.code if rule.subject else None, rule.division_id, rule.organisation_id
         ): rule
         for rule in candidates
     }
@@ -78,7 +78,7 @@ def route_for(
     if chosen is not None:
         rule = by_candidate[chosen]
         reason = _("Routing rule: %(subject)s × %(division)s → %(org)s") % {
-            "subject": rule.subject.name if rule.subject_id else _("any subject"),
+            "subject": rule.subject.name if rule.subject else _("any subject"),
             "division": rule.division_id or _("any division"),
             "org": rule.organisation.name,
         }
@@ -195,7 +195,7 @@ def appeal_intake_once(
     # Validation, classification and deadlines happen before the transaction: on SQLite the
     # write lock is taken at BEGIN, so only the inserts run while holding it.
     appeal = _prepare(actor, channel, data, key, received_at, files or [])
-    appeal.number = take_case_number(appeal.received_on.year)
+    appeal.number = take_case_number(timezone.localtime(appeal.received_at).year)
     try:
         with transaction.atomic():
             return _create(actor, appeal, answer.strip(), files or []), True

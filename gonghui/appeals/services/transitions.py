@@ -206,9 +206,9 @@ def appeal_return(*, actor: Any, appeal: Appeal, reason: str, version: int | Non
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Reason: say why the appeal is returned.")})
-    if appeal.dispatched_by_id is None:
-        raise Conflict(_("This appeal was not dispatched to you; there is nobody to return it to."))
     back_to = appeal.dispatched_by
+    if back_to is None:
+        raise Conflict(_("This appeal was not dispatched to you; there is nobody to return it to."))
     sign_due = add_working_days(timezone.localdate(), 1)
     return _transition(
         appeal,
