@@ -256,14 +256,9 @@ def format_hours(schedule: Schedule, is_24h: bool) -> str:
 
 
 def hours_text(schedule: Schedule, is_24h: bool) -> str:
-    """A short human form: "24h", one range list when every day is equal, else per day."""
-    if is_24h:
-        return "24h"
-    days = [", ".join(f"{a}-{b}" for a, b in day) for day in schedule]
-    if len(set(days)) == 1:
-        return days[0] or "-"
-    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    return "; ".join(f"{names[i]} {d or '-'}" for i, d in enumerate(days))
+    """How hours are shown to workers, staff and the map platforms: the Chinese clerk's form
+    ("周一至周五 08:00-20:00；周六、周日 休息"), which the import reads back as well."""
+    return format_hours(schedule, is_24h)
 
 
 def is_open(schedule: Schedule, is_24h: bool, when: datetime.datetime) -> bool:

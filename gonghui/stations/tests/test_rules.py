@@ -106,7 +106,11 @@ def test_parse_hours_text():
         hours.parse_hours_text("早上八点")
     with pytest.raises(hours.HoursError):
         hours.parse_hours_text("25:00-26:00")
-    assert hours.hours_text(schedule, False) == "08:00-12:00, 14:00-20:00"
+    assert hours.hours_text(schedule, False) == "每天 08:00-12:00,14:00-20:00"
+    assert (
+        hours.hours_text([[["08:00", "20:00"]]] * 5 + [[]] * 2, False)
+        == "周一至周五 08:00-20:00；周六、周日 休息"
+    )
 
 
 # --- coverage --------------------------------------------------------------------------------------
