@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.accounts.forms import OrganisationChoiceField
 from gonghui.core.models import Division
 from gonghui.orgs.models import Employer, Organisation
+from gonghui.orgs.services import EMPLOYER_FIELDS, ORG_FIELDS
 
 
 def _style(form: forms.Form) -> None:
@@ -26,19 +27,7 @@ def _style(form: forms.Form) -> None:
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "division",
-            "credit_code",
-            "chair_name",
-            "contact_name",
-            "contact_phone",
-            "address",
-            "founded_on",
-            "status",
-        ]
+        fields = list(ORG_FIELDS)
         widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -62,18 +51,7 @@ class MoveForm(forms.Form):
 class EmployerForm(forms.ModelForm):
     class Meta:
         model = Employer
-        fields = [
-            "name",
-            "credit_code",
-            "division",
-            "address",
-            "industry",
-            "size",
-            "ownership",
-            "employee_count",
-            "platform_kind",
-            "union",
-        ]
+        fields = list(EMPLOYER_FIELDS)
 
     def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
