@@ -516,22 +516,37 @@ def membership_retain(
     return row
 
 
+def _end(
+    actor: Any,
+    membership: Membership,
+    *,
+    state: str,
+    kind: str,
+    verb: str,
+    note: str,
+    today: datetime.date | None,
+) -> Membership:
+    """Leaving and expulsion both end an active or retained membership on ``today``."""
+    row = _locked_membership(actor, membership, "member.manage")
+    if row.state not in (MembershipState.ACTIVE, MembershipState.RETAINED):
+        raise Conflict(_("Only an active or retained membership can end this way."))
+    row.ended_on = today or _today()
+    return _change_state(actor, row, state=state, kind=kind, verb=verb, note=note)
+
+
 @transaction.atomic
 def membership_leave(
     *, actor: Any, membership: Membership, note: str = "", today: datetime.date | None = None
 ) -> Membership:
     """退会: the member leaves, confirmed by the union's staff."""
-    row = _locked_membership(actor, membership, "member.manage")
-    if row.state not in (MembershipState.ACTIVE, MembershipState.RETAINED):
-        raise Conflict(_("Only an active or retained membership can end this way."))
-    row.ended_on = today or _today()
-    return _change_state(
+    return _end(
         actor,
-        row,
+        membership,
         state=MembershipState.LEFT,
         kind=EventKind.LEFT,
         verb="membership_leave",
         note=note,
+        today=today,
     )
 
 
@@ -543,17 +558,14 @@ def membership_expel(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the expulsion.")})
-    row = _locked_membership(actor, membership, "member.manage")
-    if row.state not in (MembershipState.ACTIVE, MembershipState.RETAINED):
-        raise Conflict(_("Only an active or retained membership can end this way."))
-    row.ended_on = today or _today()
-    return _change_state(
+    return _end(
         actor,
-        row,
+        membership,
         state=MembershipState.EXPELLED,
         kind=EventKind.EXPELLED,
         verb="membership_expel",
         note=reason,
+        today=today,
     )
 
 
