@@ -97,7 +97,7 @@ def test_failed_registration_rolls_back_the_whole_approval(cast, monkeypatch) ->
         )
         raise ValidationError({"division": "boom"})
 
-    monkeypatch.setattr(services, "employer_create", refuse)
+    monkeypatch.setattr(services.joining, "employer_create", refuse)
     with pytest.raises(ValidationError):
         services.join_application_approve(actor=cast.yz_staff, application=application)
     application.refresh_from_db()

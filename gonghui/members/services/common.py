@@ -1,0 +1,111 @@
+"""Shared pieces of the registry services: card numbers, scope checks, events, audit, routing."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.accounts.scoping import actor_can
+from gonghui.core import audit
+from gonghui.core.counters import next_number, reserve_block
+from gonghui.core.errors import ScopeViolation
+from gonghui.core.models import Division
+from gonghui.core.validators import ResidentId, normalise_phone, parse_resident_id
+from gonghui.members.choices import (
+    LIVE_STATES,
+)
+from gonghui.members.models import Membership, MembershipEvent
+from gonghui.members.rules import format_card_number
+from gonghui.orgs.choices import OrgStatus
+from gonghui.orgs.models import Employer, Organisation
+from gonghui.orgs.selectors import local_federation
+
+CARD_COUNTER = "members.card"
+PII_FIELDS = frozenset({"id_number", "phone"})
+# Working days after which an unanswered transfer completes by itself (configurable).
+DEFAULT_TRANSFER_AUTO_DAYS = 10
+
+
+def transfer_auto_days() -> int:
+    return int(getattr(settings, "GONGHUI_MEMBER_TRANSFER_AUTO_DAYS", DEFAULT_TRANSFER_AUTO_DAYS))
+
+
+# --- card numbers ---------------------------------------------------------------------------------
+def card_number_next() -> str:
+    """One card number from the locked counter; call inside the caller's transaction."""
+    return format_card_number(next_number(CARD_COUNTER))
+
+
+def card_numbers(count: int) -> list[str]:
+    """``count`` consecutive card numbers reserved in one UPDATE, for bulk enrolment."""
+    if count <= 0:
+        return []
+    first = reserve_block(CARD_COUNTER, count)
+    return [format_card_number(first + offset) for offset in range(count)]
+
+
+# --- helpers --------------------------------------------------------------------------------------
+def _require(actor: Any, capability: str, path: str) -> None:
+    if not actor_can(actor, capability, path):
+        raise ScopeViolation(_("This record is outside your jurisdiction; nothing was done."))
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _event(
+    membership: Membership, kind: str, actor: Any, note: str = "", **data: Any
+) -> MembershipEvent:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return MembershipEvent.objects.create(
+        membership=membership, kind=kind, actor=user, note=note[:500], data=data
+    )
+
+
+def _audit(actor: Any, action: str, verb: str, obj: Any, path: str, **kwargs: Any) -> None:
+    audit.record(actor=actor, action=action, verb=verb, obj=obj, organisation_path=path, **kwargs)
+
+
+def clean_resident_id(raw: str, field: str = "id_number") -> ResidentId:
+    try:
+        return parse_resident_id(raw)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}, code=error.code) from None
+
+
+def clean_phone(raw: str, field: str = "phone") -> str:
+    try:
+        return normalise_phone(raw)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}, code=error.code) from None
+
+
+def live_membership_of(id_number_hash: str) -> Membership | None:
+    return (
+        Membership.objects.filter(person__id_number_hash=id_number_hash, state__in=LIVE_STATES)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def _route(employer: Employer | None, division: Division | None) -> Organisation:
+    """The union that reviews an application: the employer's responsible union (its own union,
+    else the 属地 federation kept on the employer), or for a new employer the county federation
+    of its division."""
+    if employer is not None:
+        union = employer.union
+        if union is not None and union.status == OrgStatus.ACTIVE:
+            return union
+        return employer.organisation
+    federation = local_federation(division) if division is not None else None
+    if federation is None:
+        raise ValidationError(
+            {"employer_division": _("Choose the district or county where the employer is located.")}
+        )
+    return federation

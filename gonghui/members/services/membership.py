@@ -1,0 +1,150 @@
+"""State changes of a membership: retained (保留会籍), left (退会), expelled (除名)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit
+from gonghui.core.errors import Conflict
+from gonghui.core.models import ChangeRecord
+from gonghui.members.choices import (
+    EventKind,
+    MembershipState,
+    RetainReason,
+)
+from gonghui.members.models import Membership
+from gonghui.members.services.common import (
+    _audit,
+    _event,
+    _require,
+    _today,
+)
+from gonghui.orgs.models import Organisation
+
+
+# --- state changes --------------------------------------------------------------------------------
+def _locked_membership(actor: Any, membership: Membership, capability: str) -> Membership:
+    row = (
+        Membership.objects.select_for_update()
+        .select_related("organisation", "person")
+        .get(pk=membership.pk)
+    )
+    _require(actor, capability, row.organisation.path)
+    return row
+
+
+def _change_state(
+    actor: Any,
+    row: Membership,
+    *,
+    state: str,
+    kind: str,
+    verb: str,
+    note: str,
+    **data: Any,
+) -> Membership:
+    before = audit.snapshot(row, ["state", "organisation", "retained_reason", "ended_on"])
+    row.state = state
+    row.save()
+    _event(row, kind, actor, note, previous_state=before["state"], **data)
+    old, new = audit.changed_fields(
+        before, audit.snapshot(row, ["state", "organisation", "retained_reason", "ended_on"])
+    )
+    _audit(
+        actor, ChangeRecord.Action.UPDATE, verb, row, row.organisation.path, before=old, after=new
+    )
+    return row
+
+
+@transaction.atomic
+def membership_retain(
+    *,
+    actor: Any,
+    membership: Membership,
+    reason: str,
+    note: str = "",
+    keep_at: Organisation | None = None,
+) -> Membership:
+    """保留会籍 on retirement, unemployment or the unit closing; kept at the old union or moved up
+    to one of its upper unions (``keep_at``)."""
+    if reason not in RetainReason.values:
+        raise ValidationError({"reason": _("Choose why the membership is retained.")})
+    row = _locked_membership(actor, membership, "member.manage")
+    if row.state != MembershipState.ACTIVE:
+        raise Conflict(_("Only an active membership can be retained."))
+    if keep_at is not None and keep_at.pk != row.organisation_id:
+        if not row.organisation.path.startswith(keep_at.path):
+            raise ValidationError(
+                {"keep_at": _("A retained membership is kept at its union or an upper union.")}
+            )
+        row.organisation = keep_at
+    row.retained_reason = reason
+    row = _change_state(
+        actor,
+        row,
+        state=MembershipState.RETAINED,
+        kind=EventKind.RETAINED,
+        verb="membership_retain",
+        note=note,
+        reason=reason,
+    )
+    _require(actor, "member.manage", row.organisation.path)
+    return row
+
+
+def _end(
+    actor: Any,
+    membership: Membership,
+    *,
+    state: str,
+    kind: str,
+    verb: str,
+    note: str,
+    today: datetime.date | None,
+) -> Membership:
+    """Leaving and expulsion both end an active or retained membership on ``today``."""
+    row = _locked_membership(actor, membership, "member.manage")
+    if row.state not in (MembershipState.ACTIVE, MembershipState.RETAINED):
+        raise Conflict(_("Only an active or retained membership can end this way."))
+    row.ended_on = today or _today()
+    return _change_state(actor, row, state=state, kind=kind, verb=verb, note=note)
+
+
+@transaction.atomic
+def membership_leave(
+    *, actor: Any, membership: Membership, note: str = "", today: datetime.date | None = None
+) -> Membership:
+    """退会: the member leaves, confirmed by the union's staff."""
+    return _end(
+        actor,
+        membership,
+        state=MembershipState.LEFT,
+        kind=EventKind.LEFT,
+        verb="membership_leave",
+        note=note,
+        today=today,
+    )
+
+
+@transaction.atomic
+def membership_expel(
+    *, actor: Any, membership: Membership, reason: str, today: datetime.date | None = None
+) -> Membership:
+    """Expulsion (除名), with the reason on the timeline."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the expulsion.")})
+    return _end(
+        actor,
+        membership,
+        state=MembershipState.EXPELLED,
+        kind=EventKind.EXPELLED,
+        verb="membership_expel",
+        note=reason,
+        today=today,
+    )
