@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -42,7 +41,7 @@ from gonghui.memberimport.rules import (
 )
 from gonghui.members.choices import LIVE_STATES, EventKind, MembershipState
 from gonghui.members.models import Membership, MembershipEvent, Person
-from gonghui.members.rules import name_initials
+from gonghui.members.rules import bulk_name_initials
 from gonghui.members.services import card_numbers
 from gonghui.orgs.choices import EmployerSize, Industry, Ownership
 from gonghui.orgs.models import Employer, Organisation
@@ -402,38 +401,6 @@ def _resolve_employers(
         for row_key in waiting[key]:
             result[row_key] = employer.pk
     return result, [employer.pk for employer in created]
-
-
-@lru_cache(maxsize=20000)  # distinct characters: bounded
-def _char_initial(char: str) -> str:
-    return name_initials(char)
-
-
-def fast_name_initials(name: str) -> str:
-    """``members.rules.name_initials`` with the same answer at a seventh of the cost.
-
-    pypinyin reads a name character by character unless some part of it (two characters or
-    more) is a word of its phrase dictionary, where the phrase's reading wins (李长春 → "lcc",
-    not "lzc"). So: if no such part exists and every character has a reading, the initials are
-    the per-character initials (cached); otherwise the registry's function decides.
-    """
-    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-
-    text = name.strip()
-    if not text or any(ord(char) not in PINYIN_DICT for char in text):
-        return name_initials(name)
-    length = len(text)
-    for start in range(length - 1):
-        for stop in range(start + 2, length + 1):
-            if text[start:stop] in PHRASES_DICT:
-                return name_initials(name)
-    return "".join(_char_initial(char) for char in text)
-
-
-def bulk_name_initials(names: Sequence[str]) -> dict[str, str]:
-    """Pinyin initials of each distinct name (pypinyin costs ~25 µs a call: the largest single
-    Python cost of an import before ``fast_name_initials``)."""
-    return {name: fast_name_initials(name) for name in dict.fromkeys(names)}
 
 
 def _insert_rows(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
@@ -38,3 +39,35 @@ def prefix_upper_bound(prefix: str) -> str:
     """The smallest string greater than every string starting with ``prefix`` (binary order),
     so that a prefix search is the index range [prefix, bound)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+@lru_cache(maxsize=20000)  # distinct characters: bounded
+def _char_initial(char: str) -> str:
+    return name_initials(char)
+
+
+def fast_name_initials(name: str) -> str:
+    """``members.rules.name_initials`` with the same answer at a seventh of the cost.
+
+    pypinyin reads a name character by character unless some part of it (two characters or
+    more) is a word of its phrase dictionary, where the phrase's reading wins (李长春 → "lcc",
+    not "lzc"). So: if no such part exists and every character has a reading, the initials are
+    the per-character initials (cached); otherwise the registry's function decides.
+    """
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    text = name.strip()
+    if not text or any(ord(char) not in PINYIN_DICT for char in text):
+        return name_initials(name)
+    length = len(text)
+    for start in range(length - 1):
+        for stop in range(start + 2, length + 1):
+            if text[start:stop] in PHRASES_DICT:
+                return name_initials(name)
+    return "".join(_char_initial(char) for char in text)
+
+
+def bulk_name_initials(names: Sequence[str]) -> dict[str, str]:
+    """Pinyin initials of each distinct name (pypinyin costs ~25 µs a call: the largest single
+    Python cost of an import before ``fast_name_initials``)."""
+    return {name: fast_name_initials(name) for name in dict.fromkeys(names)}
