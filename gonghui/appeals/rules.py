@@ -152,8 +152,3 @@ def pick_route(
 
 def upload_extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
-def formula_safe(value: str) -> str:
-    """Spreadsheet cells starting with = + - @ get a leading apostrophe."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

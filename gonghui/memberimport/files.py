@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from gonghui.memberimport.rules import cell_text, escape_formula, template_header
+from gonghui.core.excel import escape_formula
+from gonghui.memberimport.rules import cell_text, template_header
 
 _NONCE = 12
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -560,13 +560,3 @@ def parse_table(
     header, index = split_header(table)
     rows = ((number + 1, table[number]) for number in range(index + 1, len(table)))
     return validate_rows(rows, header, today=today, occupation_of=occupation_of)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value: Any) -> Any:
-    """Spreadsheet-injection guard for exports: text starting with = + - @ gets an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value

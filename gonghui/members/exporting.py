@@ -8,18 +8,11 @@ from collections.abc import Iterable
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from gonghui.core.excel import escape_formula
 from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.members.models import Membership
 
 MAX_EXPORT_ROWS = 100_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def headers() -> list[str]:
@@ -72,6 +65,6 @@ def members_xlsx(memberships: Iterable[Membership], *, reveal: bool) -> tuple[by
     for count, row in enumerate(member_rows(memberships, reveal=reveal), start=1):
         # write_string keeps IDs and card numbers as text (never a number that loses digits).
         for col, value in enumerate(row):
-            sheet.write_string(count, col, str(escape_cell(value)))
+            sheet.write_string(count, col, str(escape_formula(value)))
     workbook.close()
     return buffer.getvalue(), count

@@ -8,18 +8,13 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from gonghui.core.excel import escape_formula
 from gonghui.stations.models import Station
 from gonghui.stations.rules import geo, hours
 
 PLATFORM_DATUM = {"amap": geo.GCJ02, "baidu": geo.BD09}
 HEADER = ["编号", "名称", "分类", "地址", "经度", "纬度", "坐标系", "电话", "营业时间", "设施"]
 DATUM_NAME = {geo.GCJ02: "GCJ-02", geo.BD09: "BD-09"}
-
-
-def escape_formula(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def poi_rows(stations: Iterable[Station], platform: str) -> list[list[Any]]:

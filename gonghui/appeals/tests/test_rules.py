@@ -88,8 +88,3 @@ def test_pick_route_prefers_the_most_specific_rule() -> None:
     assert rules.pick_route([general, by_subject], "wage", codes) == general
     assert rules.pick_route([by_subject], "wage", codes) == by_subject
     assert rules.pick_route([by_subject], "injury", codes) is None
-
-
-def test_formula_escaping() -> None:
-    assert rules.formula_safe("=SUM(A1)") == "'=SUM(A1)"
-    assert rules.formula_safe("王") == "王"

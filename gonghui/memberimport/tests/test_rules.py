@@ -183,13 +183,6 @@ def test_row_numbers_follow_the_sheet_when_it_starts_lower():
     assert _codes(result) == [(4, "手机号", "phone_format")]
 
 
-def test_escape_formula():
-    assert rules.escape_formula("=1+1") == "'=1+1"
-    assert rules.escape_formula("@SUM") == "'@SUM"
-    assert rules.escape_formula("张三") == "张三"
-    assert rules.escape_formula(5) == 5
-
-
 def test_excel_truncated_id_text_is_flagged():
     # What Excel shows for an ID it kept as a number: 15 significant digits, then zeros.
     result = _parse([member_row(1, **{"身份证号": "640104199001011000"})])
