@@ -12,7 +12,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from gonghui.appeals.forms import H5AppealForm, TrackForm
 from gonghui.appeals.models import Appeal
 from gonghui.core.errors import Conflict
 from gonghui.core.pii import blind_index
+from gonghui.core.ratelimit import hit
 from gonghui.core.validators import normalise_phone
 from gonghui.core.views import apply_validation_error
 
@@ -53,13 +53,7 @@ def rate_limited(phone: str, address: str) -> bool:
     ):
         if key.endswith(":"):
             continue
-        cache.add(key, 0, RATE_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, RATE_WINDOW_SECONDS)
-            count = 1
-        over = over or count > limit
+        over = hit(key, RATE_WINDOW_SECONDS) > limit or over
     return over
 
 

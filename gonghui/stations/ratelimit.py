@@ -9,14 +9,11 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
-
-def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+from gonghui.core.ratelimit import client_address, hit
 
 
 def limit_per_minute() -> int:
@@ -29,15 +26,7 @@ def check(request: HttpRequest, scope: str = "stations", limit: int | None = Non
     if limit <= 0:
         return
     key = f"rl:{scope}:{client_address(request)}:{int(time.time() // 60)}"
-    if cache.add(key, 1, 90):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, 90)
-            count = 1
-    if count > limit:
+    if hit(key, 90) > limit:
         raise HttpError(429, _("Too many requests; please try again in a minute."))
 
 
