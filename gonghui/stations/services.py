@@ -8,7 +8,6 @@ its in-memory nearest-station index (``index.bump_version``).
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,12 +15,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from gonghui.accounts.scoping import actor_can
 from gonghui.core import audit
 from gonghui.core.counters import next_number
 from gonghui.core.errors import Conflict, ScopeViolation
+from gonghui.core.images import NotAnImage, strip_metadata
 from gonghui.core.models import ChangeRecord, Division
 from gonghui.core.pii import blind_index
 from gonghui.orgs.models import Organisation
@@ -256,19 +255,12 @@ def strip_exif(upload: Any) -> ContentFile:
     """Re-encode an uploaded image without its metadata (EXIF may carry the GPS position).
     The orientation tag is applied to the pixels first, so the photo still looks upright."""
     try:
-        opened = Image.open(upload)
-        opened.load()
-    except Exception:  # Pillow raises many types for a file that is not an image
+        data, fmt = strip_metadata(upload.read())
+    except NotAnImage:
         raise ValidationError({"image": _("The file is not an image.")}) from None
-    fmt = "PNG" if opened.format == "PNG" else "JPEG"
-    image: Image.Image = ImageOps.exif_transpose(opened)
-    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, format=fmt, quality=88)
     name = getattr(upload, "name", "photo") or "photo"
     stem = name.rsplit(".", 1)[0][:50]
-    return ContentFile(buffer.getvalue(), name=f"{stem}.{'png' if fmt == 'PNG' else 'jpg'}")
+    return ContentFile(data, name=f"{stem}.{'png' if fmt == 'PNG' else 'jpg'}")
 
 
 @transaction.atomic

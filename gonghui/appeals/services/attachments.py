@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,26 +23,17 @@ from gonghui.appeals.services.common import (
     _event,
     _require,
 )
+from gonghui.core.images import NotAnImage, strip_metadata
 
 # --- attachments -----------------------------------------------------------------------------
 
 
 def _strip_exif(data: bytes, extension: str) -> bytes:
     """Re-encode the pixels only, so no EXIF (GPS location, device) survives."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            clean = Image.frombytes(image.mode, image.size, image.tobytes())
-            palette = image.getpalette()
-            if image.mode == "P" and palette:
-                clean.putpalette(palette)
-            out = io.BytesIO()
-            clean.save(out, format="PNG" if extension == "png" else "JPEG", quality=88)
-    except (UnidentifiedImageError, OSError):
+        return strip_metadata(data, fmt="PNG" if extension == "png" else "JPEG")[0]
+    except NotAnImage:
         raise ValidationError({"files": _("Files: %(name)s is not a readable image.")}) from None
-    return out.getvalue()
 
 
 def attachment_add(
