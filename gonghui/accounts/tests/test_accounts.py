@@ -167,3 +167,8 @@ def test_token_use_recorded_at_most_once_a_minute(client, cast) -> None:  # type
     with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
         client.get("/api/v1/orgs/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert cast.yz_staff.api_tokens.get().last_used_at == start + datetime.timedelta(seconds=61)
+
+
+def test_h5_home_calls_the_hotline(client, db) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/m/").content.decode()
+    assert 'href="tel:12351"' in page and "职工维权服务热线 12351" in page
