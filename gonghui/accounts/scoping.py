@@ -14,8 +14,10 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from gonghui.accounts.roles import ROLES
+from gonghui.core.errors import ScopeViolation
 
 
 def subtree_upper_bound(path: str) -> str:
@@ -85,6 +87,17 @@ def actor_can(actor: Any, capability: str, path: str | None = None) -> bool:
     if path is None:
         return bool(paths)
     return any(path.startswith(root) for root in paths)
+
+
+def require_scope(actor: Any, capability: str, path: str, message: str | None = None) -> None:
+    """Refuse a write outside the actor's scope (rendered as 404).
+
+    Services call it inside their transaction, so whatever they wrote before is rolled back.
+    """
+    if not actor_can(actor, capability, path):
+        raise ScopeViolation(
+            message or _("This record is outside your jurisdiction; nothing was done.")
+        )
 
 
 def scope_filter(actor: Any, capability: str, lookup: str) -> Q | None:

@@ -12,7 +12,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.scoping import actor_can
+from gonghui.accounts.scoping import require_scope
 from gonghui.core import audit
 from gonghui.core.counters import next_number
 from gonghui.core.errors import ScopeViolation
@@ -48,12 +48,6 @@ EMPLOYER_FIELDS = (
     "platform_kind",
     "union",
 )
-
-
-def _require(actor: Any, capability: str, path: str) -> None:
-    """Refuse a write outside the actor's scope; raised inside the transaction, it rolls back."""
-    if not actor_can(actor, capability, path):
-        raise ScopeViolation(_("This record is outside your jurisdiction; nothing was done."))
 
 
 def _clean_credit_code(value: str | None, *, field: str = "credit_code") -> str | None:
@@ -107,7 +101,7 @@ def organisation_create(*, actor: Any, parent: Organisation | None, **data: Any)
         if not actor.is_superuser:
             raise ScopeViolation(_("Only a platform administrator can create a top-level union."))
     else:
-        _require(actor, "org.manage", parent.path)
+        require_scope(actor, "org.manage", parent.path)
     data["credit_code"] = _clean_credit_code(data.get("credit_code"))
     _check_org(data, parent)
     org = Organisation(parent=parent, code=_new_code(data["division"]), **data)
@@ -131,7 +125,7 @@ def organisation_create(*, actor: Any, parent: Organisation | None, **data: Any)
 def organisation_update(*, actor: Any, organisation: Organisation, **data: Any) -> Organisation:
     """Edit an organisation's own facts (its place in the tree changes only by a move)."""
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    _require(actor, "org.manage", org.path)
+    require_scope(actor, "org.manage", org.path)
     before = audit.snapshot(org)
     if "credit_code" in data:
         data["credit_code"] = _clean_credit_code(data["credit_code"])
@@ -164,8 +158,8 @@ def organisation_move(
     """
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     new_parent = Organisation.objects.get(pk=new_parent.pk)
-    _require(actor, "org.manage", org.path)
-    _require(actor, "org.manage", new_parent.path)
+    require_scope(actor, "org.manage", org.path)
+    require_scope(actor, "org.manage", new_parent.path)
     if org.parent_id is None:
         raise ValidationError({"parent": _("A top-level union cannot be moved.")})
     if new_parent.path.startswith(org.path):
@@ -243,7 +237,7 @@ def employer_create(*, actor: Any, **data: Any) -> Employer:
     _check_employer(data)
     employer = Employer(**data)
     employer.organisation = _responsible_org(employer.union, employer.division)
-    _require(actor, "employer.manage", employer.organisation.path)
+    require_scope(actor, "employer.manage", employer.organisation.path)
     employer.save()
     audit.record(
         actor=actor,
@@ -260,7 +254,7 @@ def employer_create(*, actor: Any, **data: Any) -> Employer:
 def employer_update(*, actor: Any, employer: Employer, **data: Any) -> Employer:
     """Edit an employer; the result must stay inside the actor's scope or nothing is saved."""
     row = Employer.objects.select_for_update().select_related("organisation").get(pk=employer.pk)
-    _require(actor, "employer.manage", row.organisation.path)
+    require_scope(actor, "employer.manage", row.organisation.path)
     before = audit.snapshot(row)
     if "credit_code" in data:
         data["credit_code"] = _clean_credit_code(data["credit_code"])
@@ -270,7 +264,7 @@ def employer_update(*, actor: Any, employer: Employer, **data: Any) -> Employer:
     for field, value in data.items():
         setattr(row, field, value)
     row.organisation = _responsible_org(row.union, row.division)
-    _require(actor, "employer.manage", row.organisation.path)
+    require_scope(actor, "employer.manage", row.organisation.path)
     row.save()
     old, new = audit.changed_fields(before, audit.snapshot(row))
     if new:

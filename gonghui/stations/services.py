@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.scoping import actor_can
+from gonghui.accounts.scoping import require_scope
 from gonghui.core import audit
 from gonghui.core.counters import next_number
-from gonghui.core.errors import Conflict, ScopeViolation
+from gonghui.core.errors import Conflict
 from gonghui.core.images import NotAnImage, strip_metadata
 from gonghui.core.models import ChangeRecord, Division
 from gonghui.core.pii import blind_index
@@ -58,11 +58,6 @@ EDITABLE_FIELDS = (
     "remark",
 )
 MASKED = frozenset({"manager_phone"})
-
-
-def _require(actor: Any, capability: str, path: str) -> None:
-    if not actor_can(actor, capability, path):
-        raise ScopeViolation(_("This record is outside your scope; nothing was done."))
 
 
 def _event(station: Station, kind: str, actor: Any, note: str = "") -> None:
@@ -116,7 +111,7 @@ def station_create(
     """Register a station (status planned unless ``status`` says built) under a host
     organisation inside the actor's scope."""
     organisation: Organisation = data["organisation"]
-    _require(actor, "station.manage", organisation.path)
+    require_scope(actor, "station.manage", organisation.path)
     status = data.pop("status", StationStatus.PLANNED) or StationStatus.PLANNED
     if status not in (StationStatus.PLANNED, StationStatus.BUILT):
         raise ValidationError({"status": _("A new station is either planned or built.")})
@@ -148,9 +143,9 @@ def station_update(
 ) -> Station:
     """Edit a station's facts (its status changes only through ``station_transition``)."""
     row = Station.objects.select_for_update().get(pk=station.pk)
-    _require(actor, "station.manage", row.organisation.path)
+    require_scope(actor, "station.manage", row.organisation.path)
     if "organisation" in data:
-        _require(actor, "station.manage", data["organisation"].path)
+        require_scope(actor, "station.manage", data["organisation"].path)
     if ("lat" in data or "lon" in data) and "division" not in data:
         data["division"] = row.division
     unknown = set(data) - set(EDITABLE_FIELDS)
@@ -175,7 +170,7 @@ def station_update(
             organisation_path=row.organisation.path,
         )
         _event(row, EventKind.UPDATED, actor, ", ".join(sorted(new)))
-    _require(actor, "station.manage", row.organisation.path)
+    require_scope(actor, "station.manage", row.organisation.path)
     index.bump_version_on_commit()
     return row
 
@@ -204,12 +199,12 @@ def station_transition(
         .get(pk=station.pk)
     )
     sources, capability = lifecycle.TRANSITIONS[action]
-    _require(actor, "station.view", row.organisation.path)
+    require_scope(actor, "station.view", row.organisation.path)
     if action == "accept":
         signer = accepting_federation(row)
-        _require(actor, capability, signer.path)
+        require_scope(actor, capability, signer.path)
     else:
-        _require(actor, capability, row.organisation.path)
+        require_scope(actor, capability, row.organisation.path)
     if row.status not in sources:
         raise Conflict(
             _("A station that is “%(status)s” cannot do this.")
@@ -267,7 +262,7 @@ def strip_exif(upload: Any) -> ContentFile:
 def station_photo_add(
     *, actor: Any, station: Station, upload: Any, caption: str = ""
 ) -> StationPhoto:
-    _require(actor, "station.manage", station.organisation.path)
+    require_scope(actor, "station.manage", station.organisation.path)
     photo = StationPhoto(station=station, caption=caption[:100], uploaded_by=actor)
     clean = strip_exif(upload)
     photo.image.save(clean.name, clean, save=False)
@@ -311,7 +306,7 @@ def daily_count_log(
     *, actor: Any, station: Station, date: datetime.date, count: int
 ) -> StationDailyCount:
     """Staff log how many people a station served on a day; logging again corrects the figure."""
-    _require(actor, "station.manage", station.organisation.path)
+    require_scope(actor, "station.manage", station.organisation.path)
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     if count < 0:

@@ -10,10 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.scoping import actor_can
 from gonghui.core import audit
 from gonghui.core.counters import next_number, reserve_block
-from gonghui.core.errors import ScopeViolation
 from gonghui.core.models import Division
 from gonghui.core.validators import ResidentId, normalise_phone, parse_resident_id
 from gonghui.members.choices import (
@@ -50,11 +48,6 @@ def card_numbers(count: int) -> list[str]:
 
 
 # --- helpers --------------------------------------------------------------------------------------
-def _require(actor: Any, capability: str, path: str) -> None:
-    if not actor_can(actor, capability, path):
-        raise ScopeViolation(_("This record is outside your jurisdiction; nothing was done."))
-
-
 def _today() -> datetime.date:
     return timezone.localdate()
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.scoping import subtree_q
+from gonghui.accounts.scoping import require_scope, subtree_q
 from gonghui.core import audit
 from gonghui.core.errors import Conflict
 from gonghui.core.models import ChangeRecord, Division
@@ -31,7 +31,6 @@ from gonghui.members.services.common import (
     PII_FIELDS,
     _audit,
     _event,
-    _require,
     _route,
     _today,
     card_number_next,
@@ -212,7 +211,7 @@ def _pending_application(actor: Any, application: JoinApplication) -> JoinApplic
         .select_related("organisation")
         .get(pk=application.pk)
     )
-    _require(actor, "member.review", row.organisation.path)
+    require_scope(actor, "member.review", row.organisation.path)
     if row.state != ApplicationState.PENDING:
         raise Conflict(_("This application has already been reviewed."))
     return row

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gonghui.accounts.scoping import require_scope
 from gonghui.core import audit
 from gonghui.core.errors import Conflict
 from gonghui.core.models import ChangeRecord
@@ -21,7 +22,6 @@ from gonghui.members.models import Membership
 from gonghui.members.services.common import (
     _audit,
     _event,
-    _require,
     _today,
 )
 from gonghui.orgs.models import Organisation
@@ -34,7 +34,7 @@ def _locked_membership(actor: Any, membership: Membership, capability: str) -> M
         .select_related("organisation", "person")
         .get(pk=membership.pk)
     )
-    _require(actor, capability, row.organisation.path)
+    require_scope(actor, capability, row.organisation.path)
     return row
 
 
@@ -93,7 +93,7 @@ def membership_retain(
         note=note,
         reason=reason,
     )
-    _require(actor, "member.manage", row.organisation.path)
+    require_scope(actor, "member.manage", row.organisation.path)
     return row
 
 

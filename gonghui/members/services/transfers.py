@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.accounts.scoping import require_scope
 from gonghui.core import audit
 from gonghui.core.errors import Conflict
 from gonghui.core.models import ChangeRecord
@@ -25,7 +26,6 @@ from gonghui.members.models import Membership, Transfer
 from gonghui.members.services.common import (
     _audit,
     _event,
-    _require,
     _route,
     _today,
     transfer_auto_days,
@@ -68,7 +68,7 @@ def transfer_request(
     ):
         raise ValidationError({"to_organisation": _("The member already belongs to this union.")})
     if origin == TransferOrigin.UNION:
-        _require(actor, "member.transfer", target.path)
+        require_scope(actor, "member.transfer", target.path)
     transfer = Transfer.objects.create(
         membership=row,
         from_organisation=row.organisation,
@@ -150,7 +150,7 @@ def _pending_transfer(transfer: Transfer) -> Transfer:
 def transfer_confirm(*, actor: Any, transfer: Transfer) -> Transfer:
     """The old union confirms; the membership becomes active at the new union."""
     row = _pending_transfer(transfer)
-    _require(actor, "member.transfer", row.from_organisation.path)
+    require_scope(actor, "member.transfer", row.from_organisation.path)
     row.state = TransferState.COMPLETED
     row.completion = TransferCompletion.CONFIRMED
     row.decided_by = actor
@@ -167,7 +167,7 @@ def transfer_reject(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the rejection.")})
     row = _pending_transfer(transfer)
-    _require(actor, "member.transfer", row.from_organisation.path)
+    require_scope(actor, "member.transfer", row.from_organisation.path)
     return _close_transfer(actor, row, TransferState.REJECTED, EventKind.TRANSFER_REJECTED, reason)
 
 
@@ -175,7 +175,7 @@ def transfer_reject(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
 def transfer_cancel(*, actor: Any, transfer: Transfer, reason: str = "") -> Transfer:
     """The requesting (new) union withdraws its request."""
     row = _pending_transfer(transfer)
-    _require(actor, "member.transfer", row.to_organisation.path)
+    require_scope(actor, "member.transfer", row.to_organisation.path)
     return _close_transfer(
         actor, row, TransferState.CANCELLED, EventKind.TRANSFER_CANCELLED, reason
     )
