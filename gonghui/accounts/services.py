@@ -13,16 +13,19 @@ from django.utils.translation import gettext as _
 
 from gonghui.accounts.models import ApiToken, RoleAssignment, User
 from gonghui.accounts.roles import ROLES
-from gonghui.accounts.scoping import actor_can, forget_scope
+from gonghui.accounts.scoping import actor_can, forget_scope, require_scope
 from gonghui.core import audit
 from gonghui.core.api import hash_token
-from gonghui.core.errors import ScopeViolation
 from gonghui.core.models import ChangeRecord
 
 
 def _require_staff_manager(actor: Any, organisation: Any) -> None:
-    if not actor_can(actor, "staff.manage", organisation.path):
-        raise ScopeViolation(_("This organisation is outside your jurisdiction; nothing was done."))
+    require_scope(
+        actor,
+        "staff.manage",
+        organisation.path,
+        _("This organisation is outside your jurisdiction; nothing was done."),
+    )
 
 
 def _check_role_grantable(actor: Any, role: str, organisation: Any) -> None:

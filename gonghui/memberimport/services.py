@@ -22,7 +22,7 @@ from django.db.models import CASCADE, SET_NULL, Exists, OuterRef, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.scoping import actor_can, subtree_q
+from gonghui.accounts.scoping import require_scope, subtree_q
 from gonghui.core import audit
 from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
@@ -71,8 +71,9 @@ def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 
 def _require(actor: Any, path: str) -> None:
-    if not actor_can(actor, CAPABILITY, path):
-        raise ScopeViolation(_("This union is outside your area; nothing was imported."))
+    require_scope(
+        actor, CAPABILITY, path, _("This union is outside your area; nothing was imported.")
+    )
 
 
 # --- progress ----------------------------------------------------------------------------------
