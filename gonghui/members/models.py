@@ -39,13 +39,13 @@ class Person(TimeStampedModel):
     name = models.CharField(_("name"), max_length=50)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True)
     id_number = EncryptedTextField(_("ID number"))
-    id_number_hash = models.CharField(_("ID number hash"), max_length=64, unique=True)
+    id_number_hash = models.CharField(_("ID number hash"), max_length=64)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     id_division_code = models.CharField(_("division of the ID"), max_length=6)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     phone = EncryptedTextField(_("mobile"), blank=True)
-    phone_hash = models.CharField(_("mobile hash"), max_length=64, blank=True, db_index=True)
+    phone_hash = models.CharField(_("mobile hash"), max_length=64, blank=True)
     education = models.CharField(
         _("education"), max_length=16, choices=Education.choices, blank=True
     )
@@ -53,18 +53,16 @@ class Person(TimeStampedModel):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [
-            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'x%' under any collation;
-            # SQLite ignores the operator class and the selectors use a range there.
-            models.Index(
-                fields=["name"], name="members_person_name", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(
-                fields=["name_initials"],
-                name="members_person_initials",
-                opclasses=["varchar_pattern_ops"],
-            ),
+        # Keyed hashes are only ever compared for equality: a plain unique constraint and index
+        # (``unique=True``/``db_index=True`` would add a second, LIKE-only index on PostgreSQL
+        # that every insert into a 1M-row registry pays for at a random place).
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], name="members_person_id_hash_uniq")
         ]
+        # The name and initials prefix indexes differ per database (migrations 0004 and 0006):
+        # PostgreSQL searches and orders through expression indexes in the "C" collation,
+        # SQLite through plain indexes, which compare in binary order already.
+        indexes = [models.Index(fields=["phone_hash"], name="members_person_phone_hash")]
 
     def __str__(self) -> str:
         return self.name
@@ -82,11 +80,13 @@ class Membership(TimeStampedModel):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
     )
+    # Indexed by members_ms_org_state, whose leading column it is.
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("union"),
         on_delete=models.PROTECT,
         related_name="memberships",
+        db_index=False,
     )
     employer = models.ForeignKey(
         "orgs.Employer",
@@ -108,9 +108,7 @@ class Membership(TimeStampedModel):
     retained_reason = models.CharField(
         _("reason for retaining"), max_length=16, choices=RetainReason.choices, blank=True
     )
-    card_number = models.CharField(
-        _("card number"), max_length=20, unique=True, null=True, blank=True
-    )
+    card_number = models.CharField(_("card number"), max_length=20, null=True, blank=True)
     joined_on = models.DateField(_("joined on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
@@ -125,7 +123,8 @@ class Membership(TimeStampedModel):
                 fields=["person"],
                 condition=Q(state__in=[str(state) for state in LIVE_STATES]),
                 name="members_one_live_membership",
-            )
+            ),
+            models.UniqueConstraint(fields=["card_number"], name="members_ms_card_uniq"),
         ]
         indexes = [
             models.Index(fields=["organisation", "state"], name="members_ms_org_state"),
@@ -144,8 +143,13 @@ class MembershipEvent(models.Model):
     auditors' generic change record lives in core.ChangeRecord.
     """
 
+    # Indexed by members_event_ms_at, whose leading column it is.
     membership = models.ForeignKey(
-        Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="events"
+        Membership,
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
     at = models.DateTimeField(_("time"), default=timezone.now)
