@@ -51,7 +51,53 @@ class _AppealFields(forms.Form):
             field.widget.attrs.setdefault("data-testid", f"f-{name}")
 
 
-class IntakeForm(_AppealFields):
+class _EmployerFields(forms.Form):
+    """The employer of a staff-entered appeal: search the register (``employer`` is the picked
+    one's id), or tick ``new_employer`` to register the typed one in passing."""
+
+    employer = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    new_employer = forms.BooleanField(label=_("Register as a new employer"), required=False)
+    employer_credit_code = forms.CharField(
+        label=_("Unified social credit code of the new employer (optional)"),
+        max_length=24,
+        required=False,
+    )
+    employer_division = forms.ChoiceField(
+        label=_("Division of the new employer"),
+        required=False,
+        help_text=_("Empty: the county or district chosen above."),
+    )
+    # Shown only while "register as a new employer" is ticked (appeals/intake.js).
+    new_employer_fields = ("employer_credit_code", "employer_division")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employer_division"].choices = county_choices()
+        self.fields["employer_name"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "hx-get": reverse("appeals:employer_search"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#employer-results",
+            }
+        )
+        self.fields["employer_credit_code"].widget.attrs.update({"autocomplete": "off"})
+
+    def employer_choice(self) -> tuple[int | None, dict[str, Any] | None]:
+        """(picked employer id, new employer to register) from the cleaned data."""
+        data = self.cleaned_data
+        if data.get("employer"):
+            return data["employer"], None
+        if data.get("new_employer"):
+            return None, {
+                "name": data.get("employer_name", ""),
+                "credit_code": data.get("employer_credit_code", ""),
+                "division": data.get("employer_division") or data.get("division"),
+            }
+        return None, None
+
+
+class IntakeForm(_EmployerFields, _AppealFields):
     """The hotline operator's form, field order made for the keyboard."""
 
     field_order = [
@@ -60,6 +106,10 @@ class IntakeForm(_AppealFields):
         "id_number",
         "division",
         "employer_name",
+        "employer",
+        "new_employer",
+        "employer_credit_code",
+        "employer_division",
         "facts",
         "demand",
         "request_type",

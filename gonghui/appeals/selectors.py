@@ -13,9 +13,10 @@ from django.utils import timezone
 from gonghui.accounts.scoping import subtree_q
 from gonghui.appeals.choices import OPEN_STATES, Satisfaction, State
 from gonghui.appeals.models import Appeal, AppealAlert, AppealEvent, Subject
+from gonghui.core.models import Division
 from gonghui.core.pii import blind_index
 from gonghui.core.validators import normalise_phone
-from gonghui.orgs.models import Organisation
+from gonghui.orgs.models import Employer, Organisation
 
 
 def appeal_list(
@@ -117,6 +118,35 @@ def appeals_by_phone(*, actor: Any, phone: str, limit: int = 10) -> list[Appeal]
         .filter(phone_hash=phone_hash)
         .select_related("subject")
         .order_by("-received_at")[:limit]
+    )
+
+
+def employers_named(*, actor: Any, name: str, division: str | Division | None) -> list[Employer]:
+    """Registered employers of exactly this name in this division that the actor can see
+    (offered to the operator instead of registering the same employer twice)."""
+    code = division.pk if isinstance(division, Division) else str(division or "").strip()
+    name = " ".join((name or "").split())
+    if not code or not name:
+        return []
+    return list(
+        Employer.objects.visible_to(actor, "employer.view")
+        .filter(name=name, division_id=code)
+        .select_related("division")
+        .order_by("pk")[:5]
+    )
+
+
+def employer_search(*, actor: Any, q: str, limit: int = 8) -> list[Employer]:
+    """Registered employers the operator can see whose name contains ``q`` or whose credit code
+    is ``q`` (the intake form's employer search)."""
+    q = " ".join((q or "").split())
+    if len(q) < 2:
+        return []
+    return list(
+        Employer.objects.visible_to(actor, "employer.view")
+        .filter(Q(name__icontains=q) | Q(credit_code=q.upper()))
+        .select_related("division")
+        .order_by("name", "pk")[:limit]
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("console/appeals/intake/", views.intake, name="intake"),
     path("console/appeals/intake/history/", views.phone_history, name="phone_history"),
     path("console/appeals/intake/suggest/", views.suggest, name="suggest"),
+    path("console/appeals/intake/employers/", views.employer_search, name="employer_search"),
     path("console/appeals/queue/", views.appeal_queue, name="queue"),
     path("console/appeals/kpi/", views.kpi, name="kpi"),
     path("console/appeals/alerts/<int:alert_id>/read/", views.alert_read, name="alert_read"),

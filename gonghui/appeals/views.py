@@ -21,6 +21,7 @@ from gonghui.appeals import rules, selectors, services
 from gonghui.appeals.choices import EventKind, Flag, Satisfaction, State
 from gonghui.appeals.forms import IntakeForm
 from gonghui.appeals.models import Appeal, Subject
+from gonghui.appeals.services.employers import EXISTS_CODE
 from gonghui.core.errors import Conflict
 from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.core.views import apply_validation_error, require_capability
@@ -109,13 +110,53 @@ def _employer_for(name: str, actor: Any) -> Employer | None:
     )
 
 
+def _intake_employer(
+    request: HttpRequest, form: Any, data: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Put the appeal's employer into ``data``: the one picked from the register (or offered
+    after a duplicate), else a typed name that matches a registered one exactly; returns the new
+    employer to register when the operator ticked "register as a new employer"."""
+    picked, new_employer = form.employer_choice()
+    offered = request.POST.get("use_employer", "")
+    if offered.isdigit():
+        picked, new_employer = int(offered), None
+    for name in ("employer", "new_employer", "employer_credit_code", "employer_division"):
+        data.pop(name, None)
+    if picked is not None:
+        employer = (
+            Employer.objects.visible_to(request.user, "employer.view").filter(pk=picked).first()
+        )
+        data["employer"] = employer
+        if employer is not None:
+            data["employer_name"] = employer.name
+        return None
+    if new_employer is None:
+        data["employer"] = _employer_for(data.get("employer_name", ""), request.user)
+    return new_employer
+
+
+def _employer_offers(request: HttpRequest, form: Any, error: ValidationError) -> list[Employer]:
+    """After a "same name in the same division" refusal: the registered employers to offer
+    (read before the errors go onto the form, which drops the fields from cleaned_data)."""
+    errors = getattr(error, "error_dict", {}).get("employer_name", [])
+    if not any(item.code == EXISTS_CODE for item in errors):
+        return []
+    data = form.cleaned_data
+    return selectors.employers_named(
+        actor=request.user,
+        name=data.get("employer_name", ""),
+        division=data.get("employer_division") or data.get("division"),
+    )
+
+
 @require_capability("appeal.intake")
 def intake(request: HttpRequest) -> HttpResponse:
     """The hotline operator's page: keyboard-first; the number shows earlier appeals."""
     form = IntakeForm(request.POST or None)
+    offers: list[Employer] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        data["employer"] = _employer_for(data.get("employer_name", ""), request.user)
+        new_employer = _intake_employer(request, form, data)
         data["subject"] = data.get("subject") or None
         try:
             appeal = services.appeal_intake(
@@ -124,8 +165,10 @@ def intake(request: HttpRequest) -> HttpResponse:
                 data=data,
                 answer=data.pop("answer", ""),
                 idempotency_key=request.POST.get("token") or None,
+                new_employer=new_employer,
             )
         except ValidationError as error:
+            offers = _employer_offers(request, form, error)
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Appeal %(number)s recorded.") % {"number": appeal.number})
@@ -135,8 +178,16 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appeals/intake.html",
-        {"form": form, "token": request.POST.get("token") or _token()},
+        {"form": form, "token": request.POST.get("token") or _token(), "offers": offers},
     )
+
+
+@require_capability("appeal.intake")
+def employer_search(request: HttpRequest) -> HttpResponse:
+    """htmx: registered employers matching the typed name or credit code, to pick one."""
+    q = request.GET.get("employer_name", request.GET.get("q", ""))
+    employers = selectors.employer_search(actor=request.user, q=q)
+    return render(request, "appeals/_employers.html", {"employers": employers, "q": q.strip()})
 
 
 def _token() -> str:

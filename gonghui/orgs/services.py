@@ -231,13 +231,18 @@ def _check_employer(data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def employer_create(*, actor: Any, **data: Any) -> Employer:
-    """Register an employer; responsibility goes to its union or, without one, 属地 federation."""
+def employer_create(*, actor: Any, capability: str = "employer.manage", **data: Any) -> Employer:
+    """Register an employer; responsibility goes to its union or, without one, 属地 federation.
+
+    ``capability``: what the actor must hold over the responsible union. Staff who maintain the
+    register need ``employer.manage``; another app's service that registers an employer in
+    passing (a hotline operator typing a caller's new employer) names its own capability.
+    """
     data["credit_code"] = _clean_credit_code(data.get("credit_code"))
     _check_employer(data)
     employer = Employer(**data)
     employer.organisation = _responsible_org(employer.union, employer.division)
-    require_scope(actor, "employer.manage", employer.organisation.path)
+    require_scope(actor, capability, employer.organisation.path)
     employer.save()
     audit.record(
         actor=actor,

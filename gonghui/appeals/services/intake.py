@@ -41,6 +41,11 @@ from gonghui.appeals.services.common import (
     subject_by_code,
     take_case_number,
 )
+from gonghui.appeals.services.employers import (
+    NewEmployer,
+    new_employer_check,
+    new_employer_register,
+)
 from gonghui.core import audit
 from gonghui.core.models import ChangeRecord, Division
 from gonghui.core.pii import blind_index
@@ -157,11 +162,14 @@ def appeal_intake(
     answer: str = "",
     received_at: datetime.datetime | None = None,
     files: list[Any] | None = None,
+    new_employer: dict[str, Any] | None = None,
 ) -> Appeal:
     """Record a new appeal from any channel; a repeated idempotency key returns the first one.
 
     ``actor`` is None for the worker's own H5/API submissions. ``answer`` (staff, consultations
-    only) answers and closes the appeal on the spot.
+    only) answers and closes the appeal on the spot. ``new_employer`` (staff: ``name``,
+    ``credit_code``, ``division``) registers the caller's employer in passing, see
+    services/employers.py; the appeal is then routed by that employer's division.
     """
     return appeal_intake_once(
         actor=actor,
@@ -171,6 +179,7 @@ def appeal_intake(
         answer=answer,
         received_at=received_at,
         files=files,
+        new_employer=new_employer,
     )[0]
 
 
@@ -183,6 +192,7 @@ def appeal_intake_once(
     answer: str = "",
     received_at: datetime.datetime | None = None,
     files: list[Any] | None = None,
+    new_employer: dict[str, Any] | None = None,
 ) -> tuple[Appeal, bool]:
     """``appeal_intake`` that also says whether the appeal is new (False: the key was known)."""
     key = (idempotency_key or "").strip()[:80] or None
@@ -194,11 +204,12 @@ def appeal_intake_once(
         raise ValidationError({"channel": _("Channel: unknown channel.")})
     # Validation, classification and deadlines happen before the transaction: on SQLite the
     # write lock is taken at BEGIN, so only the inserts run while holding it.
+    new = _check_new_employer(actor, data, new_employer) if new_employer is not None else None
     appeal = _prepare(actor, channel, data, key, received_at, files or [])
     appeal.number = take_case_number(timezone.localtime(appeal.received_at).year)
     try:
         with transaction.atomic():
-            return _create(actor, appeal, answer.strip(), files or []), True
+            return _create(actor, appeal, answer.strip(), files or [], new), True
     except IntegrityError:
         # The same key committed by a concurrent request: answer with that first appeal.
         if key:
@@ -206,6 +217,24 @@ def appeal_intake_once(
             if existing is not None:
                 return existing, False
         raise
+
+
+def _check_new_employer(actor: Any, data: dict[str, Any], raw: dict[str, Any]) -> NewEmployer:
+    """Staff only: the typed new employer, checked together with the appeal's own fields so the
+    operator sees every mistake at once."""
+    if not (getattr(actor, "is_authenticated", False) and actor_can(actor, "appeal.intake")):
+        raise Http404
+    try:
+        new = new_employer_check(actor=actor, raw={"division": data.get("division"), **raw})
+    except ValidationError as error:
+        try:
+            _clean_intake(data)
+        except ValidationError as others:
+            raise ValidationError({**others.error_dict, **error.error_dict}) from None
+        raise
+    data["employer"] = new.existing
+    data["employer_name"] = new.name
+    return new
 
 
 def _classify(text: str) -> tuple[Subject | None, float | None, list[str]]:
@@ -274,11 +303,18 @@ def _prepare(
     )
 
 
-def _create(actor: Any, appeal: Appeal, answer: str, files: list[Any]) -> Appeal:
+def _create(
+    actor: Any, appeal: Appeal, answer: str, files: list[Any], new: NewEmployer | None = None
+) -> Appeal:
     """Number and store the prepared appeal with its first event and audit record."""
     staff = getattr(actor, "is_authenticated", False)
     channel, subject, organisation = appeal.channel, appeal.subject, appeal.organisation
     number = appeal.number  # taken from the process's block before the transaction
+    after: dict[str, Any] = {"number": number, "channel": channel, "subject": subject.code}
+    if new is not None:
+        employer, created = new_employer_register(actor=actor, new=new)
+        appeal.employer, appeal.employer_name = employer, employer.name
+        after.update(employer=employer.pk, employer_created=created)
     appeal.save(force_insert=True)
     _event(
         appeal,
@@ -293,9 +329,17 @@ def _create(actor: Any, appeal: Appeal, answer: str, files: list[Any]) -> Appeal
         action=ChangeRecord.Action.CREATE,
         verb="appeal_intake",
         obj=appeal,
-        after={"number": number, "channel": channel, "subject": subject.code},
+        after=after,
         organisation_path=organisation.path,
     )
+    if new is not None and after["employer_created"]:
+        _event(
+            appeal,
+            EventKind.NOTE,
+            actor=actor,
+            message=_("New employer registered at intake: %(name)s (%(division)s).")
+            % {"name": appeal.employer_name, "division": new.division.name},
+        )
     if subject.code == "emergency":
         _alert_duty(appeal)
     for upload in files:

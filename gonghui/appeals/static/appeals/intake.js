@@ -1,6 +1,8 @@
-// Hotline intake: the earlier appeals and the subject suggestion come through htmx attributes on
-// the fields; this file takes the suggested subject into the select (unless the operator chose one)
-// and saves with Ctrl+Enter. No inline scripts (CSP).
+// Staff intake (hotline and walk-in): the earlier appeals, the subject suggestion and the
+// employer search come through htmx attributes on the fields; this file takes the suggested
+// subject into the select (unless the operator chose one), picks an employer from the search,
+// shows the new-employer fields only while "register as a new employer" is ticked, and saves
+// with Ctrl+Enter. No inline scripts (CSP).
 (function () {
   "use strict";
   const form = document.getElementById("intake-form");
@@ -18,4 +20,35 @@
       form.requestSubmit();
     }
   });
+
+  // Employer: a pick from the register fills the hidden id; typing again forgets it.
+  const employer = form.querySelector("input[name=employer]");
+  const employerName = form.querySelector("input[name=employer_name]");
+  const results = document.getElementById("employer-results");
+  const isNew = form.querySelector("input[name=new_employer]");
+  const newFields = form.querySelectorAll(".gh-new-employer");
+  function showNew() {
+    newFields.forEach((node) => { node.hidden = !(isNew && isNew.checked); });
+  }
+  if (isNew) {
+    isNew.addEventListener("change", () => {
+      if (isNew.checked && employer) employer.value = "";
+      showNew();
+    });
+    showNew();
+  }
+  if (employerName && employer) {
+    employerName.addEventListener("input", () => { employer.value = ""; });
+  }
+  if (results) {
+    results.addEventListener("click", (event) => {
+      const button = event.target.closest(".js-pick-employer");
+      if (!button || !employer || !employerName) return;
+      employer.value = button.dataset.employerId;
+      employerName.value = button.dataset.employerName;
+      if (isNew) { isNew.checked = false; showNew(); }
+      results.innerHTML = "";
+      employerName.focus();
+    });
+  }
 })();
