@@ -66,6 +66,8 @@ class AppealOut(Schema):
     reply: str
     wages_recovered: Decimal
     satisfaction: str
+    extension_pending: bool
+    extension_used: bool
     version: int
 
     @staticmethod
@@ -144,6 +146,11 @@ class ReasonIn(VersionIn):
 class ExtendIn(VersionIn):
     days: int
     reason: str
+
+
+class ExtensionApproveIn(VersionIn):
+    days: int | None = None  # fewer than requested; default: the days requested
+    note: str = ""
 
 
 class CallbackIn(VersionIn):
@@ -283,12 +290,49 @@ def appeal_return(request: HttpRequest, number: str, payload: ReasonIn) -> Appea
     )
 
 
-@router.post("/{number}/extend", response=AppealOut, summary="Extend the time limit once")
-def appeal_extend(request: HttpRequest, number: str, payload: ExtendIn) -> Appeal:
-    return services.appeal_extend(
+@router.post(
+    "/{number}/extension-request",
+    response=AppealOut,
+    summary="Request the one extension (handling union)",
+)
+def appeal_extension_request(request: HttpRequest, number: str, payload: ExtendIn) -> Appeal:
+    appeal = _get(request, number)
+    services.appeal_extension_request(
+        actor=request.auth,
+        appeal=appeal,
+        days=payload.days,
+        reason=payload.reason,
+        version=payload.version,
+    )
+    return _get(request, number)
+
+
+@router.post(
+    "/{number}/extension-approve",
+    response=AppealOut,
+    summary="Approve the pending extension (dispatching level)",
+)
+def appeal_extension_approve(
+    request: HttpRequest, number: str, payload: ExtensionApproveIn
+) -> Appeal:
+    return services.appeal_extension_approve(
         actor=request.auth,
         appeal=_get(request, number),
         days=payload.days,
+        note=payload.note,
+        version=payload.version,
+    )
+
+
+@router.post(
+    "/{number}/extension-reject",
+    response=AppealOut,
+    summary="Refuse the pending extension (dispatching level)",
+)
+def appeal_extension_reject(request: HttpRequest, number: str, payload: ReasonIn) -> Appeal:
+    return services.appeal_extension_reject(
+        actor=request.auth,
+        appeal=_get(request, number),
         reason=payload.reason,
         version=payload.version,
     )

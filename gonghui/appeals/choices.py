@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -38,6 +39,13 @@ class State(models.TextChoices):
     MERGED = "merged", _("Merged")
 
 
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("extension", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("extension", "Approved")
+    REJECTED = "rejected", pgettext_lazy("extension", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("extension", "Withdrawn")
+
+
 class Flag(models.TextChoices):
     NONE = "", _("On time")
     YELLOW = "yellow", _("Due soon")
@@ -58,6 +66,9 @@ class EventKind(models.TextChoices):
     SIGNED = "signed", _("Signed for")
     STARTED = "started", _("Handling started")
     EXTENDED = "extended", _("Time limit extended")
+    EXTENSION_REQUESTED = "ext_requested", _("Extension requested")
+    EXTENSION_REJECTED = "ext_rejected", _("Extension refused")
+    EXTENSION_WITHDRAWN = "ext_withdrawn", _("Extension request withdrawn")
     REPLIED = "replied", _("Replied")
     CALLBACK = "callback", _("Callback")
     CLOSED = "closed", _("Closed")

@@ -8,12 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.accounts.scoping import ScopedQuerySet
 from gonghui.appeals.choices import (
     Channel,
     Complexity,
     EventKind,
+    ExtensionStatus,
     Flag,
     RequestType,
     Satisfaction,
@@ -182,6 +184,8 @@ class Appeal(TimeStampedModel):
     )
     supervised = models.BooleanField(_("under supervision"), default=False)
     extension_used = models.BooleanField(_("extension used"), default=False)
+    # An extension request awaits the dispatching level (ExtensionRequest): flagged in queues.
+    extension_pending = models.BooleanField(_("extension awaiting approval"), default=False)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
@@ -280,6 +284,84 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.kind}"
+
+
+class ExtensionRequest(models.Model):
+    """The handling union's request to extend an appeal's reply deadline, decided by the
+    dispatching level (``approver``, see services.extension_approver).
+
+    One request per appeal counts (pending, approved or refused: a refusal uses it up); a request
+    withdrawn because the appeal moved on (replied, returned, re-dispatched, merged) before the
+    decision does not. A pending request never blocks the handling: the appeal keeps its state
+    and deadline until the approval moves both.
+    """
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="extension_requests")
+    approver = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("approving organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    days = models.PositiveSmallIntegerField(_("working days requested"))
+    reason = models.TextField(pgettext_lazy("extension", "reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.PENDING,
+        db_index=True,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("extension", "requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_by_name = models.CharField(
+        pgettext_lazy("extension", "requested by"), max_length=150, blank=True
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    due_before = models.DateField(_("reply deadline when requested"), null=True, blank=True)
+    days_granted = models.PositiveSmallIntegerField(
+        _("working days granted"), null=True, blank=True
+    )
+    due_after = models.DateField(_("new reply deadline"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("extension", "decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by_name = models.CharField(
+        pgettext_lazy("extension", "decided by"), max_length=150, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "appeal__organisation__path"
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            # "Once per appeal", also under two requests at the same moment.
+            models.UniqueConstraint(
+                fields=["appeal"],
+                condition=~models.Q(status="withdrawn"),
+                name="appeals_one_extension_request",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "approver"])]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} +{self.days} {self.status}"
 
 
 def attachment_path(instance: AppealAttachment, filename: str) -> str:

@@ -10,9 +10,9 @@ from typing import Any
 from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
 from django.utils import timezone
 
-from gonghui.accounts.scoping import subtree_q
-from gonghui.appeals.choices import OPEN_STATES, Satisfaction, State
-from gonghui.appeals.models import Appeal, AppealAlert, AppealEvent, Subject
+from gonghui.accounts.scoping import scope_filter, subtree_q
+from gonghui.appeals.choices import OPEN_STATES, ExtensionStatus, Satisfaction, State
+from gonghui.appeals.models import Appeal, AppealAlert, AppealEvent, ExtensionRequest, Subject
 from gonghui.core.models import Division
 from gonghui.core.pii import blind_index
 from gonghui.core.validators import normalise_phone
@@ -94,6 +94,18 @@ def appeal_queue(*, actor: Any) -> QuerySet[Appeal]:
         .select_related("subject", "organisation")
         .order_by("due_on", "received_at", "id")
     )
+
+
+def extension_requests_to_decide(*, actor: Any) -> QuerySet[ExtensionRequest]:
+    """Pending extension requests whose approving level lies in the actor's dispatch area,
+    the ones whose reply deadline comes first on top."""
+    qs = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
+    condition = scope_filter(actor, "appeal.dispatch", "approver__path")
+    if condition is not None:
+        qs = qs.filter(condition)
+    return qs.select_related(
+        "appeal", "appeal__subject", "appeal__organisation", "approver"
+    ).order_by("appeal__reply_due", "requested_at", "id")
 
 
 def appeal_get_for_actor(*, actor: Any, number: str, capability: str = "appeal.view") -> Appeal:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("console/appeals/intake/suggest/", views.suggest, name="suggest"),
     path("console/appeals/intake/employers/", views.employer_search, name="employer_search"),
     path("console/appeals/queue/", views.appeal_queue, name="queue"),
+    path("console/appeals/extensions/", views.extension_requests, name="extensions"),
     path("console/appeals/kpi/", views.kpi, name="kpi"),
     path("console/appeals/alerts/<int:alert_id>/read/", views.alert_read, name="alert_read"),
     path("console/appeals/<str:number>/", views.appeal_detail, name="detail"),

@@ -80,7 +80,8 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 
 @require_capability("appeal.handle")
 def appeal_queue(request: HttpRequest) -> HttpResponse:
-    """My queue: open appeals ordered by deadline, yellow and red flags first to the eye."""
+    """My queue: open appeals ordered by deadline, yellow and red flags first to the eye; on
+    top, the extension requests this level has to decide (dispatching level)."""
     qs = selectors.appeal_queue(actor=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -90,7 +91,20 @@ def appeal_queue(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "today": timezone.localdate(),
             "alerts": selectors.unread_alerts(actor=request.user)[:10],
+            "extensions": selectors.extension_requests_to_decide(actor=request.user)[:20],
         },
+    )
+
+
+@require_capability("appeal.dispatch")
+def extension_requests(request: HttpRequest) -> HttpResponse:
+    """The dispatching level's list of extension requests awaiting its decision."""
+    qs = selectors.extension_requests_to_decide(actor=request.user)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "appeals/extensions.html",
+        {"page_obj": page, "today": timezone.localdate()},
     )
 
 
@@ -227,16 +241,20 @@ def _actions(request: HttpRequest, appeal: Appeal) -> dict[str, bool]:
     user = request.user
     targets = rules.allowed_targets(appeal.state)
     can_handle = actor_can(user, "appeal.handle", path)
-    approver = services.extension_approver(appeal)
+    pending = services.extension_request_pending(appeal)
     return {
         "dispatch": State.DISPATCHED in targets and actor_can(user, "appeal.dispatch", path),
         "sign": State.SIGNED in targets and can_handle,
         "start": State.IN_PROGRESS in targets and can_handle,
         "reply": State.REPLIED in targets and can_handle,
         "return": State.RETURNED in targets and can_handle and appeal.dispatched_by_id is not None,
-        "extend": State.EXTENDED in targets
-        and not appeal.extension_used
-        and actor_can(user, "appeal.dispatch", approver.path),
+        "extension_request": State.EXTENDED in targets
+        and can_handle
+        and not services.extension_request_used(appeal)
+        and (appeal.reply_due is None or timezone.localdate() <= appeal.reply_due),
+        "extension_decide": pending is not None
+        and actor_can(user, "appeal.dispatch", pending.approver.path)
+        and pending.requested_by_id != user.pk,
         "callback": appeal.state == State.REPLIED and actor_can(user, "appeal.callback", path),
         "close": State.CLOSED in targets
         and appeal.state == State.CALLBACK
@@ -281,6 +299,8 @@ def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
             ],
             "max_extension": rules.MAX_EXTENSION_DAYS,
             "approver": services.extension_approver(appeal),
+            "extension": services.extension_request_pending(appeal),
+            "extension_history": appeal.extension_requests.exclude(status="pending"),
             "is_wage": appeal.subject.code == "wage",
             "note_kind": EventKind.NOTE,
         },
@@ -398,8 +418,14 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         "return": lambda: services.appeal_return(
             **common, reason=post.get("reason", ""), version=version
         ),
-        "extend": lambda: services.appeal_extend(
+        "extension-request": lambda: services.appeal_extension_request(
             **common, days=post.get("days", 0), reason=post.get("reason", ""), version=version
+        ),
+        "extension-approve": lambda: services.appeal_extension_approve(
+            **common, days=post.get("days") or None, note=post.get("note", ""), version=version
+        ),
+        "extension-reject": lambda: services.appeal_extension_reject(
+            **common, reason=post.get("reason", ""), version=version
         ),
         "callback": lambda: services.appeal_callback(
             **common, result=post.get("result", ""), note=post.get("note", ""), version=version

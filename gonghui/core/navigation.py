@@ -31,6 +31,7 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem(_("Service stations"), "stations:station_list", "station.view", "geo-alt"),
     NavItem(_("Hotline intake"), "appeals:intake", "appeal.intake", "telephone"),
     NavItem(_("My appeal queue"), "appeals:queue", "appeal.handle", "inbox"),
+    NavItem(_("Extension requests"), "appeals:extensions", "appeal.dispatch", "hourglass-split"),
     NavItem(_("Appeals"), "appeals:list", "appeal.view", "chat-square-text"),
     NavItem(_("Appeal figures"), "appeals:kpi", "dashboard.view", "bar-chart"),
 ]

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,15 +14,18 @@ from gonghui.accounts.scoping import actor_can
 from gonghui.appeals import rules
 from gonghui.appeals.choices import (
     EventKind,
+    ExtensionStatus,
     Satisfaction,
     State,
 )
 from gonghui.appeals.models import (
     Appeal,
     AppealEvent,
+    ExtensionRequest,
 )
 from gonghui.appeals.services.attachments import attachment_add
 from gonghui.appeals.services.common import (
+    _actor_name,
     _conflict_message,
     _event,
     _require,
@@ -46,10 +49,19 @@ def _transition(
     message: str = "",
     public: bool = True,
     version: int | None = None,
+    verb: str = "",
     **fields: Any,
 ) -> Appeal:
-    """Move ``appeal`` to ``to`` if the table allows it and nobody changed it meanwhile."""
+    """Move ``appeal`` to ``to`` if the table allows it and nobody changed it meanwhile.
+
+    A pending extension request is withdrawn when the appeal moves on without it (replied,
+    returned, dispatched elsewhere, merged): it no longer needs a decision and does not count
+    as the appeal's one request.
+    """
     current = appeal.state
+    withdraw = appeal.extension_pending and to not in (State.EXTENDED, State.IN_PROGRESS)
+    if withdraw:
+        fields["extension_pending"] = False
     if not rules.can_transition(current, to):
         raise Conflict(
             _("This action is not possible while the appeal is “%(state)s”.")
@@ -72,10 +84,12 @@ def _transition(
         from_state=current,
         to_state=to,
     )
+    if withdraw:
+        _withdraw_extension_request(appeal, actor, State(to).label)
     audit.record(
         actor=actor,
         action=ChangeRecord.Action.UPDATE,
-        verb=f"appeal_{kind}",
+        verb=verb or f"appeal_{kind}",
         obj=appeal,
         before={"state": current, "version": expected},
         after={
@@ -86,6 +100,19 @@ def _transition(
         organisation_path=appeal.organisation.path,
     )
     return appeal
+
+
+def _withdraw_extension_request(appeal: Appeal, actor: Any, state_label: Any) -> None:
+    if ExtensionRequest.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.WITHDRAWN, decided_at=timezone.now()
+    ):
+        _event(
+            appeal,
+            EventKind.EXTENSION_WITHDRAWN,
+            actor=actor,
+            message=_("The extension request lapsed: the appeal is now “%(state)s”.")
+            % {"state": state_label},
+        )
 
 
 @transaction.atomic
@@ -231,49 +258,237 @@ def extension_approver(appeal: Appeal) -> Organisation:
     return appeal.dispatched_by or appeal.organisation.parent or appeal.organisation
 
 
-@transaction.atomic
-def appeal_extend(
-    *, actor: Any, appeal: Appeal, days: int, reason: str, version: int | None = None
-) -> Appeal:
-    """One extension of at most 7 working days, approved by the dispatching level."""
-    _require(actor, "appeal.view", appeal)
-    approver = extension_approver(appeal)
-    if not actor_can(actor, "appeal.dispatch", approver.path):
-        raise Conflict(
-            _("Only %(org)s, the dispatching level, can approve an extension.")
-            % {"org": approver.name},
-            code="forbidden",
-        )
-    if appeal.extension_used:
-        raise Conflict(_("The time limit of this appeal has already been extended once."))
+def extension_request_pending(appeal: Appeal) -> ExtensionRequest | None:
+    if not appeal.extension_pending:
+        return None
+    return (
+        ExtensionRequest.objects.select_related("approver")
+        .filter(appeal=appeal, status=ExtensionStatus.PENDING)
+        .first()
+    )
+
+
+def extension_request_used(appeal: Appeal) -> bool:
+    """The one request of the appeal is pending or decided (approved or refused)."""
+    return (
+        appeal.extension_used
+        or appeal.extension_pending
+        or ExtensionRequest.objects.filter(appeal=appeal)
+        .exclude(status=ExtensionStatus.WITHDRAWN)
+        .exists()
+    )
+
+
+def _days(value: Any, most: int, field: str = "days") -> int:
     try:
-        days = int(days)
+        days = int(value)
     except (TypeError, ValueError):
         days = 0
-    if not 1 <= days <= rules.MAX_EXTENSION_DAYS:
+    if not 1 <= days <= most:
         raise ValidationError(
-            {
-                "days": _("Days: an extension is 1 to %(max)d working days.")
-                % {"max": rules.MAX_EXTENSION_DAYS}
-            }
+            {field: _("Days: an extension is 1 to %(max)d working days.") % {"max": most}}
         )
-    if not (reason or "").strip():
+    return days
+
+
+def _touch(appeal: Appeal, version: int | None, **fields: Any) -> Appeal:
+    """A change of the appeal that keeps its state, under the same optimistic version check."""
+    expected = appeal.version if version is None else version
+    updated = Appeal.objects.filter(pk=appeal.pk, state=appeal.state, version=expected).update(
+        version=expected + 1, updated_at=timezone.now(), **fields
+    )
+    if not updated:
+        raise Conflict(_conflict_message())
+    appeal.refresh_from_db()
+    return appeal
+
+
+@transaction.atomic
+def appeal_extension_request(
+    *, actor: Any, appeal: Appeal, days: Any, reason: str, version: int | None = None
+) -> ExtensionRequest:
+    """The handling union asks the dispatching level for more time: 1–7 working days, with a
+    reason, before the reply deadline has passed, once per appeal. The appeal keeps its state
+    and deadline until the approval (the handler may still reply meanwhile)."""
+    _require(actor, "appeal.handle", appeal)
+    if not rules.can_transition(appeal.state, State.EXTENDED):
+        raise Conflict(
+            _("An extension cannot be requested while the appeal is “%(state)s”.")
+            % {"state": State(appeal.state).label},
+            code="transition",
+        )
+    if extension_request_used(appeal):
+        raise Conflict(_("This appeal has already had its one extension request."))
+    days = _days(days, rules.MAX_EXTENSION_DAYS)
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": _("Reason: say why more time is needed.")})
+    today = timezone.localdate()
+    if appeal.reply_due is not None and today > appeal.reply_due:
+        raise Conflict(
+            _("The reply deadline (%(due)s) has passed; an extension must be requested before it.")
+            % {"due": appeal.reply_due.isoformat()},
+            code="transition",
+        )
+    approver = extension_approver(appeal)
+    seen = appeal.version if version is None else version
+    appeal = _touch(appeal, version, extension_pending=True)
+    try:
+        with transaction.atomic():
+            request = ExtensionRequest.objects.create(
+                appeal=appeal,
+                approver=approver,
+                days=days,
+                reason=reason,
+                requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                requested_by_name=_actor_name(actor),
+                due_before=appeal.reply_due,
+            )
+    except IntegrityError:  # another handler's request committed first
+        raise Conflict(_conflict_message()) from None
+    _event(
+        appeal,
+        EventKind.EXTENSION_REQUESTED,
+        actor=actor,
+        message=_("Extension of %(days)d working days requested from %(org)s: %(reason)s")
+        % {"days": days, "org": approver.name, "reason": reason},
+    )
+    audit.record(
+        actor=actor,
+        action=ChangeRecord.Action.CREATE,
+        verb="appeal_extension_request",
+        obj=request,
+        before={"appeal": appeal.pk, "version": seen},
+        after={
+            "appeal": appeal.pk,
+            "version": appeal.version,
+            "days": days,
+            "approver": approver.pk,
+            "reply_due": audit._jsonable(appeal.reply_due),
+        },
+        organisation_path=appeal.organisation.path,
+    )
+    return request
+
+
+def _pending_for_decision(actor: Any, appeal: Appeal) -> ExtensionRequest:
+    """The pending request of ``appeal``, locked, if ``actor`` may decide it."""
+    _require(actor, "appeal.view", appeal)
+    request = (
+        ExtensionRequest.objects.select_for_update()
+        .select_related("approver")
+        .filter(appeal=appeal, status=ExtensionStatus.PENDING)
+        .first()
+    )
+    if request is None:
+        raise Conflict(_("There is no extension request awaiting a decision on this appeal."))
+    if not actor_can(actor, "appeal.dispatch", request.approver.path):
+        raise Conflict(
+            _("Only %(org)s, the dispatching level, can decide on this extension.")
+            % {"org": request.approver.name},
+            code="forbidden",
+        )
+    if request.requested_by_id is not None and request.requested_by_id == getattr(
+        actor, "pk", None
+    ):
+        raise Conflict(
+            _("You requested this extension; another person at the dispatching level decides."),
+            code="forbidden",
+        )
+    return request
+
+
+def _decide(request: ExtensionRequest, actor: Any, status: str, **fields: Any) -> None:
+    now = timezone.now()
+    updated = ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionStatus.PENDING).update(
+        status=status,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        decided_by_name=_actor_name(actor),
+        decided_at=now,
+        **fields,
+    )
+    if not updated:
+        raise Conflict(_conflict_message())
+    request.refresh_from_db()
+
+
+@transaction.atomic
+def appeal_extension_approve(
+    *,
+    actor: Any,
+    appeal: Appeal,
+    days: Any = None,
+    note: str = "",
+    version: int | None = None,
+) -> Appeal:
+    """The dispatching level approves the pending request, for the days asked or fewer: the
+    reply deadline moves by that many working days and the appeal is "extended"."""
+    request = _pending_for_decision(actor, appeal)
+    granted = request.days if days in (None, "") else _days(days, request.days)
+    note = (note or "").strip()
     base = appeal.reply_due or timezone.localdate()
-    new_due = add_working_days(base, days)
-    return _transition(
+    new_due = add_working_days(base, granted)
+    message = _("Time limit extended by %(days)d working days to %(due)s: %(reason)s") % {
+        "days": granted,
+        "due": new_due.isoformat(),
+        "reason": request.reason,
+    }
+    appeal = _transition(
         appeal,
         actor=actor,
         to=State.EXTENDED,
         kind=EventKind.EXTENDED,
         version=version,
-        message=_("Time limit extended by %(days)d working days to %(due)s: %(reason)s")
-        % {"days": days, "due": new_due.isoformat(), "reason": reason.strip()},
+        message=f"{message} {note}".strip(),
+        verb="appeal_extension_approve",
         extension_used=True,
+        extension_pending=False,
         reply_due=new_due,
         due_on=new_due,
         flag="",
     )
+    _decide(
+        request,
+        actor,
+        ExtensionStatus.APPROVED,
+        days_granted=granted,
+        due_after=new_due,
+        decision_note=note,
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_extension_reject(
+    *, actor: Any, appeal: Appeal, reason: str, version: int | None = None
+) -> Appeal:
+    """The dispatching level refuses the pending request, with a reason. The deadline and the
+    state stay as they were, so the handler goes on and replies in time; the refusal uses up
+    the appeal's one request (see docs/appeals.md)."""
+    request = _pending_for_decision(actor, appeal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Reason: say why the extension is refused.")})
+    seen = appeal.version if version is None else version
+    appeal = _touch(appeal, version, extension_pending=False)
+    _decide(request, actor, ExtensionStatus.REJECTED, decision_note=reason)
+    _event(
+        appeal,
+        EventKind.EXTENSION_REJECTED,
+        actor=actor,
+        message=_("Extension refused; the reply deadline stays %(due)s: %(reason)s")
+        % {"due": appeal.reply_due.isoformat() if appeal.reply_due else "—", "reason": reason},
+    )
+    audit.record(
+        actor=actor,
+        action=ChangeRecord.Action.UPDATE,
+        verb="appeal_extension_reject",
+        obj=appeal,
+        before={"version": seen, "extension_pending": True},
+        after={"version": appeal.version, "extension_pending": False, "request": request.pk},
+        organisation_path=appeal.organisation.path,
+    )
+    return appeal
 
 
 def _reopen_fields(appeal: Appeal) -> dict[str, Any]:

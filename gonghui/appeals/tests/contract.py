@@ -28,7 +28,19 @@ def _alert(cast, org):  # type: ignore[no-untyped-def]
     return {"alert_id": alert.pk}
 
 
-SCOPED = {"appeals.Appeal": ("appeal.view", _appeal)}
+def _extension_request(cast, org):  # type: ignore[no-untyped-def]
+    """A pending extension request of an appeal handled by ``org``."""
+    from gonghui.appeals.models import ExtensionRequest
+
+    return ExtensionRequest.objects.create(
+        appeal=_appeal(cast, org), approver=cast.region, days=3, reason="test"
+    )
+
+
+SCOPED = {
+    "appeals.Appeal": ("appeal.view", _appeal),
+    "appeals.ExtensionRequest": ("appeal.view", _extension_request),
+}
 URLS = {
     "appeals:detail": ("appeal.view", _number),
     "appeals:dispatch": ("appeal.dispatch", _number),
@@ -44,7 +56,9 @@ API = {
         "/start",
         "/reply",
         "/return",
-        "/extend",
+        "/extension-request",
+        "/extension-approve",
+        "/extension-reject",
         "/callback",
         "/close",
         "/merge",

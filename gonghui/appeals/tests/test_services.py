@@ -185,23 +185,6 @@ def test_return_goes_back_to_the_dispatcher_with_reason(cast, at_county) -> None
     assert appeal.organisation == cast.jinfeng
 
 
-def test_extension_once_at_most_seven_days_by_dispatching_level(cast, at_county) -> None:
-    appeal = services.appeal_sign(actor=cast.xq_staff, appeal=at_county)
-    with pytest.raises(Conflict):  # the county cannot approve its own extension
-        services.appeal_extend(actor=cast.xq_staff, appeal=appeal, days=3, reason="需要调查")
-    with pytest.raises(ValidationError):
-        services.appeal_extend(actor=cast.hotline, appeal=appeal, days=8, reason="需要调查")
-    before = appeal.reply_due
-    appeal = services.appeal_extend(actor=cast.hotline, appeal=appeal, days=7, reason="需要调查")
-    assert appeal.state == State.EXTENDED and appeal.reply_due > before
-    assert appeal.due_on == appeal.reply_due and appeal.extension_used
-    appeal = services.appeal_reply(actor=cast.xq_staff, appeal=appeal, reply="已处理")
-    appeal = services.appeal_callback(actor=cast.hotline, appeal=appeal, result="unsatisfied")
-    assert appeal.state == State.REOPENED
-    with pytest.raises(Conflict):
-        services.appeal_extend(actor=cast.hotline, appeal=appeal, days=1, reason="再延期")
-
-
 def test_unsatisfied_callback_reopens_and_unreachable_after_three_tries(cast, at_county) -> None:
     appeal = services.appeal_sign(actor=cast.xq_staff, appeal=at_county)
     appeal = services.appeal_reply(actor=cast.xq_staff, appeal=appeal, reply="已答复")
