@@ -175,6 +175,94 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class WalkInForm(_EmployerFields, _AppealFields):
+    """The walk-in desk (来访登记) at a union office or station: the visitor's ID card first (a
+    reader types the number like a keyboard), the receiving union and station, documents
+    scanned at the desk."""
+
+    field_order = [
+        "id_number",
+        "caller_name",
+        "phone",
+        "organisation",
+        "station",
+        "division",
+        "employer_name",
+        "employer",
+        "new_employer",
+        "employer_credit_code",
+        "employer_division",
+        "facts",
+        "demand",
+        "request_type",
+        "subject",
+        "complexity",
+        "urgent",
+        "files",
+        "answer",
+    ]
+    id_number = forms.CharField(
+        label=_("Resident ID number (read the card or type it)"), max_length=20, required=False
+    )
+    organisation = forms.ChoiceField(label=_("Receiving union"))
+    station = forms.ChoiceField(label=_("Station of the visit (optional)"), required=False)
+    subject = forms.ChoiceField(label=_("Subject"), required=False)
+    complexity = forms.ChoiceField(
+        label=_("Complexity"), choices=Complexity.choices, initial=Complexity.ORDINARY
+    )
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    files = MultipleFileField(
+        label=_("Documents and photos scanned at the desk (up to 4; JPG, PNG or PDF)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf", "class": "form-control"}),
+    )
+    answer = forms.CharField(
+        label=_("Answer given on the spot (consultations: closes the appeal)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[tuple[str, str]] | None = None,
+        stations: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = subject_choices(str(_("— use the suggestion —")))
+        self.fields["organisation"].choices = organisations or []
+        if organisations:
+            self.fields["organisation"].initial = organisations[0][0]
+        self.fields["station"].choices = [("", "—"), *(stations or [])]
+        self.fields["id_number"].widget.attrs.update(
+            {
+                "autofocus": True,
+                "autocomplete": "off",
+                "hx-get": reverse("appeals:walk_in_visitor"),
+                "hx-trigger": "input changed delay:300ms, change",
+                "hx-target": "#visitor",
+            }
+        )
+        self.fields["phone"].widget.attrs.update(
+            {
+                "inputmode": "tel",
+                "hx-get": reverse("appeals:phone_history"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#history",
+            }
+        )
+        for name in ("facts", "demand"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("appeals:suggest"),
+                    "hx-trigger": "input changed delay:500ms",
+                    "hx-target": "#suggestion",
+                    "hx-include": "[name=facts],[name=demand]",
+                }
+            )
+
+
 class H5AppealForm(_AppealFields):
     """The worker's form on the phone; ``token`` makes a double submit return the same appeal."""
 

@@ -176,6 +176,15 @@ class Appeal(TimeStampedModel):
         related_name="+",
     )
     routing_reason = models.CharField(_("routing reason"), max_length=200, blank=True)
+    # Walk-ins: the station where the worker came in, if it was not a union office.
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name=_("station of the visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     sign_due = models.DateField(_("sign by"), null=True, blank=True, db_index=True)
     reply_due = models.DateField(_("reply by"), null=True, blank=True, db_index=True)
     due_on = models.DateField(_("running deadline"), null=True, blank=True, db_index=True)

@@ -162,6 +162,80 @@ def employer_search(*, actor: Any, q: str, limit: int = 8) -> list[Employer]:
     )
 
 
+@dataclass
+class Visitor:
+    """What the walk-in desk learns from a resident ID number read in: the facts in the number
+    (birth date, sex, home division, as the members registry derives them), the name if the
+    visitor is a member the staff member can see, and their earlier appeals."""
+
+    number: str = ""
+    error: str = ""
+    birth_date: datetime.date | None = None
+    age: int | None = None
+    sex: str = ""
+    home_division: str = ""
+    name: str = ""
+    union: str = ""
+    appeals: list[Appeal] = field(default_factory=list)
+
+
+def visitor_by_id_number(*, actor: Any, raw: str) -> Visitor:
+    from django.core.exceptions import ValidationError
+
+    from gonghui.core.validators import parse_resident_id
+    from gonghui.members.choices import LIVE_STATES
+    from gonghui.members.models import Membership
+
+    try:
+        resident = parse_resident_id(raw)
+    except ValidationError as error:
+        return Visitor(error=error.messages[0])
+    today = timezone.localdate()
+    birth = resident.birth_date
+    visitor = Visitor(
+        number=resident.number,
+        birth_date=birth,
+        age=today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day)),
+        sex=resident.sex,
+        home_division=str(
+            Division.objects.filter(pk=resident.division_code)
+            .values_list("name", flat=True)
+            .first()
+            or resident.division_code
+        ),
+    )
+    id_hash = blind_index("id", resident.number)
+    membership = (
+        Membership.objects.visible_to(actor, "member.view")
+        .filter(person__id_number_hash=id_hash, state__in=LIVE_STATES)
+        .select_related("person", "organisation")
+        .first()
+    )
+    if membership is not None:
+        visitor.name = membership.person.name
+        visitor.union = membership.organisation.name
+    visitor.appeals = list(
+        Appeal.objects.visible_to(actor, "appeal.view")
+        .filter(id_number_hash=id_hash)
+        .select_related("subject")
+        .order_by("-received_at")[:10]
+    )
+    return visitor
+
+
+def walk_in_stations(*, actor: Any, limit: int = 500) -> list[Any]:
+    """Open stations the staff member can see, for the walk-in form."""
+    from gonghui.stations.choices import OPEN_STATUSES
+    from gonghui.stations.models import Station
+
+    return list(
+        Station.objects.visible_to(actor, "station.view")
+        .filter(status__in=OPEN_STATUSES)
+        .order_by("division_id", "name")
+        .only("pk", "name", "code", "organisation_id")[:limit]
+    )
+
+
 def appeal_track(*, number: str, phone: str) -> Appeal | None:
     """The worker's own appeal: the case number and the phone must both match."""
     phone_hash = _phone_hash(phone)

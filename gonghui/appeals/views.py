@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from gonghui.accounts.scoping import actor_can, scope_paths
 from gonghui.accounts.services import pii_reveal
 from gonghui.appeals import rules, selectors, services
-from gonghui.appeals.choices import EventKind, Flag, Satisfaction, State
-from gonghui.appeals.forms import IntakeForm
+from gonghui.appeals.choices import Channel, EventKind, Flag, Satisfaction, State
+from gonghui.appeals.forms import IntakeForm, WalkInForm
 from gonghui.appeals.models import Appeal, Subject
 from gonghui.appeals.services.employers import EXISTS_CODE
 from gonghui.core.errors import Conflict
@@ -202,6 +202,74 @@ def employer_search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("employer_name", request.GET.get("q", ""))
     employers = selectors.employer_search(actor=request.user, q=q)
     return render(request, "appeals/_employers.html", {"employers": employers, "q": q.strip()})
+
+
+def _intake_organisations(user: Any) -> list[Organisation]:
+    """Where the staff member takes appeals, their own (most local) union first."""
+    paths = scope_paths(user, "appeal.intake")
+    if paths is None:
+        return [services.root_organisation()]
+    return list(Organisation.objects.filter(path__in=paths).order_by("-depth", "path"))
+
+
+@require_capability("appeal.intake")
+def walk_in(request: HttpRequest) -> HttpResponse:
+    """来访登记: a worker at the union office or a station, entered by the staff there. The
+    receiving union defaults to the staff member's own; the same suggestion and routing as the
+    hotline."""
+    organisations = _intake_organisations(request.user)
+    stations = selectors.walk_in_stations(actor=request.user)
+    form = WalkInForm(
+        request.POST or None,
+        request.FILES or None,
+        organisations=[(str(o.pk), o.name) for o in organisations],
+        stations=[(str(st.pk), f"{st.name}（{st.code}）") for st in stations],
+    )
+    offers: list[Employer] = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        new_employer = _intake_employer(request, form, data)
+        organisation = next(o for o in organisations if str(o.pk) == data.pop("organisation"))
+        station_pk = data.pop("station")
+        station = next((st for st in stations if str(st.pk) == station_pk), None)
+        files = data.pop("files")
+        data["subject"] = data.get("subject") or None
+        try:
+            appeal = services.appeal_intake(
+                actor=request.user,
+                channel=Channel.WALK_IN,
+                data=data,
+                answer=data.pop("answer", ""),
+                idempotency_key=request.POST.get("token") or None,
+                new_employer=new_employer,
+                organisation=organisation,
+                station=station,
+                files=files,
+            )
+        except ValidationError as error:
+            offers = _employer_offers(request, form, error)
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Appeal %(number)s recorded.") % {"number": appeal.number})
+            if appeal.state == State.CLOSED:
+                return redirect("appeals:walk_in")
+            if actor_can(request.user, "appeal.dispatch", appeal.organisation.path):
+                return redirect("appeals:dispatch", number=appeal.number)
+            return redirect("appeals:detail", number=appeal.number)
+    return render(
+        request,
+        "appeals/walk_in.html",
+        {"form": form, "token": request.POST.get("token") or _token(), "offers": offers},
+    )
+
+
+@require_capability("appeal.intake")
+def walk_in_visitor(request: HttpRequest) -> HttpResponse:
+    """htmx: what the ID number read in says (birth date, sex, home division), the name if the
+    visitor is a member in the staff member's area, and their earlier appeals."""
+    raw = request.GET.get("id_number", "").strip()
+    visitor = selectors.visitor_by_id_number(actor=request.user, raw=raw) if raw else None
+    return render(request, "appeals/_visitor.html", {"visitor": visitor})
 
 
 def _token() -> str:

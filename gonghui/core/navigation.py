@@ -30,6 +30,7 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem(_("Audit records"), "core:audit_list", "audit.view", "journal-text"),
     NavItem(_("Service stations"), "stations:station_list", "station.view", "geo-alt"),
     NavItem(_("Hotline intake"), "appeals:intake", "appeal.intake", "telephone"),
+    NavItem(_("Walk-in registration"), "appeals:walk_in", "appeal.intake", "person-walking"),
     NavItem(_("My appeal queue"), "appeals:queue", "appeal.handle", "inbox"),
     NavItem(_("Extension requests"), "appeals:extensions", "appeal.dispatch", "hourglass-split"),
     NavItem(_("Appeals"), "appeals:list", "appeal.view", "chat-square-text"),

@@ -95,3 +95,79 @@ def test_worker_files_and_tracks_on_a_phone(phone_page: Any, cast: Any) -> None:
     page.get_by_test_id("track-submit").click()
     assert page.get_by_test_id("track-state").inner_text() == "已受理"
     assert "诉求已受理" in page.get_by_test_id("track-timeline").inner_text()
+
+
+def test_walk_in_desk_reads_the_id_card_and_records_the_visit(page: Any, cast: Any) -> None:
+    from gonghui.members.tests.factories import make_id, make_member
+    from gonghui.stations.models import Station, StationKind
+
+    station = Station.objects.create(
+        code="ST640104001",
+        kind=StationKind.objects.order_by("pk").first(),
+        name="兴庆区环卫工人驿站",
+        address="兴庆区解放东街1号",
+        division_id="640104",
+        lat=38.47,
+        lon=106.28,
+        organisation=cast.xingqing,
+        status="built",
+    )
+    id_number = make_id("640104", birth="19880215", sex="F")
+    make_member(cast.xq_union, name="马丽", id_number=id_number)
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/")
+    page.get_by_role("link", name="来访登记").first.click()
+    page.wait_for_url("**/console/appeals/walk-in/")
+    # the card reader types the number and Enter: the visitor's facts and name come in
+    page.keyboard.type(id_number)
+    page.keyboard.press("Enter")
+    page.get_by_test_id("visitor-member").get_by_text("马丽").wait_for()
+    assert "1988-02-15" in page.get_by_test_id("visitor-birth").inner_text()
+    assert page.input_value("[data-testid=f-caller_name]") == "马丽"
+    assert page.input_value("[data-testid=f-organisation]") == str(cast.xingqing.pk)
+    page.fill("[data-testid=f-phone]", "13995001234")
+    page.select_option("[data-testid=f-station]", str(station.pk))
+    page.select_option("[data-testid=f-division]", "640104")
+    page.fill("[data-testid=f-facts]", "公司拖欠我们三个月工资，老板一直不给。")
+    page.get_by_test_id("suggestion").get_by_text("劳动报酬").wait_for()
+    page.set_input_files(
+        "input[name=files]",
+        files=[{"name": "工资条.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"}],
+    )
+    page.focus("[data-testid=f-facts]")
+    page.keyboard.press("Control+Enter")
+    page.get_by_test_id("routing-reason").wait_for()
+    appeal = Appeal.objects.get()
+    assert appeal.channel == "walk_in" and appeal.station == station
+    assert appeal.caller_name == "马丽" and appeal.organisation == cast.xingqing
+    assert appeal.attachments.count() == 1
+
+
+def test_extension_is_requested_by_the_county_and_approved_by_the_hotline(
+    page: Any, cast: Any
+) -> None:
+    appeal = services.appeal_intake(actor=cast.hotline, channel="phone", data=intake_data())
+    appeal = services.appeal_dispatch(actor=cast.hotline, appeal=appeal, organisation=cast.xingqing)
+    appeal = services.appeal_sign(actor=cast.xq_staff, appeal=appeal)
+    before = appeal.reply_due
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + f"/console/appeals/{appeal.number}/")
+    form = page.get_by_test_id("form-extension-request")
+    form.locator("input[name=days]").fill("5")
+    form.locator("input[name=reason]").fill("需要等待劳动仲裁委的鉴定结果")
+    page.get_by_test_id("btn-extension-request").click()
+    page.get_by_test_id("extension-pending").wait_for()
+    page.get_by_test_id("event-ext_requested").wait_for()
+    page.goto(page.base_url + "/console/appeals/queue/")
+    page.get_by_test_id("flag-extension").first.wait_for()
+    page.context.clear_cookies()
+    login(page, "hotline", PASSWORD)
+    page.goto(page.base_url + "/")
+    page.get_by_role("link", name="延期审批").first.click()
+    page.get_by_test_id("extension-row").get_by_role("link", name=appeal.number).click()
+    page.get_by_test_id("form-extension-approve").locator("input[name=days]").fill("3")
+    page.get_by_test_id("btn-extension-approve").click()
+    page.get_by_test_id("appeal-state").get_by_text("已延期").wait_for()
+    appeal.refresh_from_db()
+    assert appeal.state == "extended" and appeal.reply_due > before
+    assert not appeal.extension_pending

@@ -163,6 +163,8 @@ def appeal_intake(
     received_at: datetime.datetime | None = None,
     files: list[Any] | None = None,
     new_employer: dict[str, Any] | None = None,
+    organisation: Organisation | None = None,
+    station: Any = None,
 ) -> Appeal:
     """Record a new appeal from any channel; a repeated idempotency key returns the first one.
 
@@ -180,6 +182,8 @@ def appeal_intake(
         received_at=received_at,
         files=files,
         new_employer=new_employer,
+        organisation=organisation,
+        station=station,
     )[0]
 
 
@@ -193,6 +197,8 @@ def appeal_intake_once(
     received_at: datetime.datetime | None = None,
     files: list[Any] | None = None,
     new_employer: dict[str, Any] | None = None,
+    organisation: Organisation | None = None,
+    station: Any = None,
 ) -> tuple[Appeal, bool]:
     """``appeal_intake`` that also says whether the appeal is new (False: the key was known)."""
     key = (idempotency_key or "").strip()[:80] or None
@@ -206,6 +212,8 @@ def appeal_intake_once(
     # write lock is taken at BEGIN, so only the inserts run while holding it.
     new = _check_new_employer(actor, data, new_employer) if new_employer is not None else None
     appeal = _prepare(actor, channel, data, key, received_at, files or [])
+    if organisation is not None or station is not None:
+        _receive_at(actor, appeal, organisation, station)
     appeal.number = take_case_number(timezone.localtime(appeal.received_at).year)
     try:
         with transaction.atomic():
@@ -235,6 +243,23 @@ def _check_new_employer(actor: Any, data: dict[str, Any], raw: dict[str, Any]) -
     data["employer"] = new.existing
     data["employer_name"] = new.name
     return new
+
+
+def _receive_at(
+    actor: Any, appeal: Appeal, organisation: Organisation | None, station: Any
+) -> None:
+    """Staff only (walk-ins): the union that received the appeal, if not the actor's highest
+    level, and the station of the visit; both must lie in the actor's area."""
+    if organisation is not None:
+        if not actor_can(actor, "appeal.intake", organisation.path):
+            raise ValidationError(
+                {"organisation": _("Receiving union: choose a union where you take appeals.")}
+            )
+        appeal.organisation = organisation
+    if station is not None:
+        if not actor_can(actor, "station.view", station.organisation.path):
+            raise ValidationError({"station": _("Station: choose a station of your area.")})
+        appeal.station = station
 
 
 def _classify(text: str) -> tuple[Subject | None, float | None, list[str]]:
@@ -311,6 +336,8 @@ def _create(
     channel, subject, organisation = appeal.channel, appeal.subject, appeal.organisation
     number = appeal.number  # taken from the process's block before the transaction
     after: dict[str, Any] = {"number": number, "channel": channel, "subject": subject.code}
+    if appeal.station_id is not None:
+        after["station"] = appeal.station_id
     if new is not None:
         employer, created = new_employer_register(actor=actor, new=new)
         appeal.employer, appeal.employer_name = employer, employer.name
@@ -322,7 +349,12 @@ def _create(
         actor=actor,
         public=True,
         to_state=State.RECEIVED,
-        message=_("Appeal received (%(channel)s).") % {"channel": Channel(channel).label},
+        message=(
+            _("Appeal received (%(channel)s).") % {"channel": Channel(channel).label}
+            if appeal.station is None
+            else _("Appeal received (%(channel)s) at %(station)s.")
+            % {"channel": Channel(channel).label, "station": appeal.station.name}
+        ),
     )
     audit.record(
         actor=actor,

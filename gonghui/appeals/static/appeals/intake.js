@@ -9,7 +9,26 @@
   if (!form) return;
   const subject = form.querySelector("[name=subject]");
   if (subject) subject.addEventListener("change", () => { subject.dataset.touched = "1"; });
+  // Walk-in: an ID card reader types the number and Enter; Enter there moves on instead of
+  // saving, and a member's name from the register fills an empty name field.
+  const idNumber = form.querySelector("input[name=id_number]");
+  const callerName = form.querySelector("input[name=caller_name]");
+  if (idNumber && document.getElementById("visitor")) {
+    idNumber.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        if (callerName) callerName.focus();
+      }
+    });
+  }
   document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id === "visitor") {
+      const card = event.detail.target.querySelector("[data-name]");
+      if (card && card.dataset.name && callerName && !callerName.value) {
+        callerName.value = card.dataset.name;
+      }
+      return;
+    }
     if (event.detail.target.id !== "suggestion" || !subject || subject.dataset.touched) return;
     const chosen = event.detail.target.querySelector("[data-suggested]");
     if (chosen) subject.value = chosen.dataset.suggested;
