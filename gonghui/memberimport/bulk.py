@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator, Sequence
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
+
+T = TypeVar("T")
+_DONE = object()
 
 
 @contextmanager
@@ -41,6 +46,54 @@ def sqlite_page_cache(megabytes: int) -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size={int(previous)}")
             cursor.execute("PRAGMA shrink_memory")
+
+
+def built_ahead(items: Iterable[T], *, background: bool | None = None) -> Iterator[T]:
+    """``items``, each one built in a background thread while the caller writes the previous.
+
+    On PostgreSQL a COPY returns when the server has stored and indexed its rows, on the other
+    core; building the next chunk meanwhile (encryption, keyed hashes, tuples) overlaps the two.
+    On SQLite the writes run in this process and would only fight the thread for the GIL, so
+    the items come in order without a thread (``background`` overrides the choice). ``items``
+    must not use the database connection.
+    """
+    if background is None:
+        background = connection.vendor == "postgresql"
+    if not background:
+        yield from items
+        return
+    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(item: Any) -> bool:
+        """Hand ``item`` over unless the caller has stopped reading."""
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def build() -> None:
+        try:
+            for item in items:
+                if not offer(item):
+                    return
+            offer(_DONE)
+        except BaseException as error:  # re-raised in the caller's thread
+            offer(error)
+
+    builder = threading.Thread(target=build, name="import-builder", daemon=True)
+    builder.start()
+    try:
+        while (item := ready.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        builder.join()
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
