@@ -277,7 +277,7 @@ def _intake_jobs(n: int, token: str, prefix: str) -> list:
     return jobs
 
 
-def _gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def _gunicorn(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -289,7 +289,7 @@ def _gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
             "--worker-class",
             "gthread",
             "--threads",
-            "4",
+            str(threads),
             "--log-level",
             "warning",
         ],
@@ -381,7 +381,7 @@ def bench_database(database: str, args: argparse.Namespace) -> dict:
     prepared = seeded | _spawn("kpi", env)
     print(f"[{database}] {prepared['seed']}; KPI {prepared['kpi_ms']} ms", flush=True)
     port = _free_port()
-    server = _gunicorn(_server_env(env, tmp), port, args.workers)
+    server = _gunicorn(_server_env(env, tmp), port, args.workers, args.threads)
     try:
         # Warm-up (not counted): each worker loads the classifier on its first intake.
         tokens = prepared["token"].split(",")
@@ -426,6 +426,7 @@ def main() -> None:
     parser.add_argument("--appeals", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--rebuild", action="store_true", help="seed the base database again")
     parser.add_argument("--child")
     parser.add_argument("--prefix", default="")
@@ -452,7 +453,7 @@ def main() -> None:
             f"[{database}] KPI page, region, 2023–2025 ({prep['kpi_received']} appeals): "
             f"{prep['kpi_ms']} ms (limit {KPI_LIMIT_MS} ms, ratio {prep['kpi_ms'] / KPI_LIMIT_MS:.2f})\n"
             f"[{database}] intake: {args.appeals} appeals, {args.clients} clients, "
-            f"{args.workers} gunicorn workers × 4 threads: {ours['per_second']:.0f}/s "
+            f"{args.workers} gunicorn workers × {args.threads} threads: {ours['per_second']:.0f}/s "
             f"(floor {FLOOR[database]:.0f}/s, ratio {ours['per_second'] / FLOOR[database]:.2f}), "
             f"p50 {ours['p50_ms']:.0f} ms, p99 {ours['p99_ms']:.0f} ms, statuses {ours['statuses']}, "
             f"5xx {five}, retries answered with another number {ours['mismatches']}\n"

@@ -200,9 +200,15 @@ def appeal_intake_once(
     organisation: Organisation | None = None,
     station: Any = None,
 ) -> tuple[Appeal, bool]:
-    """``appeal_intake`` that also says whether the appeal is new (False: the key was known)."""
+    """``appeal_intake`` that also says whether the appeal is new (False: the key was known).
+
+    A repeated key is found by the unique index on the insert rather than by a query first:
+    retries are rare and every first submission would pay for that query. The retry's case
+    number is then skipped, which the numbering tolerates. Only a retry that registers a new
+    employer is looked up first: the first submission registered it, so checking it again
+    would refuse the retry."""
     key = (idempotency_key or "").strip()[:80] or None
-    if key:
+    if key and new_employer is not None:
         existing = Appeal.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return existing, False
@@ -219,7 +225,8 @@ def appeal_intake_once(
         with transaction.atomic():
             return _create(actor, appeal, answer.strip(), files or [], new), True
     except IntegrityError:
-        # The same key committed by a concurrent request: answer with that first appeal.
+        # The key is known (a retry, or a concurrent request that committed first): answer
+        # with that first appeal.
         if key:
             existing = Appeal.objects.filter(idempotency_key=key).first()
             if existing is not None:
