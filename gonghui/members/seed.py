@@ -7,7 +7,11 @@ sector unions and platform companies; the rest spread over the grassroots unions
 size. ``small``: the same shape with 3,000 members, plus a few pending applications and transfers.
 
 Rows go in with ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) with ids assigned here, in
-chunks, so 1.3M people with two AES-GCM ciphertexts and two HMACs each take about a minute.
+chunks, so 1.3M people with two AES-GCM ciphertexts and two HMACs each take about a minute. On
+PostgreSQL, into an empty registry, the three tables' secondary indexes and foreign keys are off
+during the load and rebuilt once at the end (core.bulkload): maintaining seven or eight indexes
+per row, two of them on random-order HMACs, and 6.5M deferred foreign-key triggers cost more
+than the load itself.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import functools
 import hmac
 import itertools
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -27,6 +31,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from gonghui.core import bulkload
 from gonghui.core.validators import id_check_character
 from gonghui.members.choices import (
     NEW_EMPLOYMENT_FORM_OCCUPATIONS,
@@ -160,24 +165,8 @@ class _People:
         return f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
 
 
-def _copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Insert rows as fast as the database allows: COPY on PostgreSQL, executemany on SQLite."""
-    table = model._meta.db_table
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            # Table and column names come from the model's metadata, never from input.
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, list(rows))
-
-
 def _next_id(model: type[models.Model]) -> int:
-    return (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    return (model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
 
 
 def _reset_sequences() -> None:
@@ -289,9 +278,13 @@ def _rows(
 ) -> Iterator[tuple[list[tuple], list[tuple]]]:
     rng = world.rng
     sealer = _Sealer()
-    now = timezone.now()
-    if connection.vendor != "postgresql":
-        now = connection.ops.adapt_datetimefield_value(now)
+    # Timestamps and dates go in as text, formatted once here rather than by the driver for
+    # every row (the same text either backend would store).
+    moment = timezone.now()
+    if connection.vendor == "postgresql":
+        now = moment.isoformat()
+    else:
+        now = str(connection.ops.adapt_datetimefield_value(moment))
     general_occ = [o for o, _w in _OCC_GENERAL]
     general_w = list(itertools.accumulate(w for _o, w in _OCC_GENERAL))
     nef_occ = [o for o, _w in _OCC_NEF]
@@ -327,9 +320,7 @@ def _rows(
                     id_cipher[offset],
                     id_hash[offset],
                     "M" if int(id_number[16]) % 2 else "F",
-                    datetime.date(
-                        int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])
-                    ),
+                    f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}",
                     id_number[:6],
                     ethnicity[offset],
                     phone_cipher[offset],
@@ -371,8 +362,8 @@ def _rows(
                     str(state),
                     reason,
                     cards[index],
-                    joined,
-                    ended,
+                    joined.isoformat(),
+                    None if ended is None else ended.isoformat(),
                     now,
                     now,
                 )
@@ -493,10 +484,12 @@ def seed(world: Any) -> str:
             cursor.execute("PRAGMA cache_size = -1000000")
     first = max(_next_id(Person), _next_id(Membership))
     cards = card_numbers(len(plan))
-    for persons, memberships in _rows(world, plan, people, places, first, cards):
-        _copy_rows(Person, PERSON_COLUMNS, persons)
-        _copy_rows(Membership, MEMBERSHIP_COLUMNS, memberships)
-    _events_from_memberships(first)
+    # PostgreSQL, empty registry: indexes built once and foreign keys checked once at the end.
+    with bulkload.indexes_dropped(Person, Membership, MembershipEvent):
+        for persons, memberships in _rows(world, plan, people, places, first, cards):
+            bulkload.copy_rows(Person, PERSON_COLUMNS, persons)
+            bulkload.copy_rows(Membership, MEMBERSHIP_COLUMNS, memberships)
+        _events_from_memberships(first)
     _reset_sequences()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -8,17 +8,16 @@ counters are set so that codes made later continue the series.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import math
 import sqlite3
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gonghui.core import bulkload
 from gonghui.core.models import Counter
 from gonghui.core.pii import blind_index
 from gonghui.orgs.choices import OrgKind
@@ -189,7 +188,10 @@ def seed(world: Any) -> str:
         unique_fields=["key"],
         update_fields=["value"],
     )
-    counts, visits = _activity(stations, rng)
+    # PostgreSQL: the counts' and check-ins' indexes built once and their foreign keys checked in
+    # one join after the load, instead of one deferred trigger per row (core.bulkload).
+    with bulkload.indexes_dropped(StationDailyCount, StationVisit):
+        counts, visits = _activity(stations, rng)
     transaction.on_commit(index.bump_version)
     return f"{len(stations)} stations, {counts} daily counts, {visits} check-ins"
 
@@ -237,10 +239,7 @@ def _insert_counts(pks: list[int], days: list[str], counts: np.ndarray) -> None:
                 for pk, row in zip(pks, counts.tolist(), strict=True)
                 for day, n in zip(days, row, strict=True)
             )
-            with (
-                _foreign_keys_checked_once(cursor, table),
-                cursor.cursor.copy(f"COPY {table} (station_id, date, count) FROM STDIN") as copy,
-            ):
+            with cursor.cursor.copy(f"COPY {table} (station_id, date, count) FROM STDIN") as copy:
                 copy.write(payload.encode())
         else:
             rows = [
@@ -254,29 +253,6 @@ def _insert_counts(pks: list[int], days: list[str], counts: np.ndarray) -> None:
                 f"INSERT INTO {table} (station_id, date, count) VALUES (?, ?, ?)",  # noqa: S608 - table name from the model
                 rows,
             )
-
-
-@contextlib.contextmanager
-def _foreign_keys_checked_once(cursor: Any, table: str) -> Iterator[None]:
-    """PostgreSQL: drop the table's foreign keys for the bulk load and add them back after, so
-    they are validated in one join instead of one deferred trigger per row (408k triggers cost
-    more than the COPY itself; PostgreSQL's "Populating a Database" advice). All inside the
-    seed's transaction: a failure restores them."""
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f'",
-        [table],
-    )
-    keys = cursor.fetchall()
-    quote = connection.ops.quote_name
-    # checks still pending from the stations just inserted would block the ALTER: run them now
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for name, _definition in keys:
-        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-    yield
-    for name, definition in keys:
-        cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _insert_visits(rows: list[tuple[int, datetime.datetime, str, int | None, str]]) -> None:
