@@ -9,6 +9,7 @@ P" is the half-open range [P, P+1): one index range scan on SQLite and on Postgr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -53,14 +54,14 @@ def scope_paths(actor: Any, capability: str) -> list[str] | None:
         return ALL
     cache: dict[str, list[str]] | None = getattr(actor, "_scope_cache", None)
     if cache is None:
-        cache = {}
-        assignments = list(
+        # Only assignments in active organisations count (also in selectors.user_for_token).
+        prime_scope(
+            actor,
             actor.role_assignments.filter(organisation__status="active").values_list(
                 "role", "organisation__path"
-            )
+            ),
         )
-        actor._scope_assignments = assignments
-        actor._scope_cache = cache
+        cache = actor._scope_cache
     if capability not in cache:
         cache[capability] = _minimal(
             {
@@ -70,6 +71,13 @@ def scope_paths(actor: Any, capability: str) -> list[str] | None:
             }
         )
     return cache[capability]
+
+
+def prime_scope(actor: Any, assignments: Iterable[tuple[str, str]]) -> None:
+    """Give ``actor`` its (role, organisation path) assignments for this request, when the
+    caller already read them (the API token lookup does, in the same statement)."""
+    actor._scope_assignments = list(assignments)
+    actor._scope_cache = {}
 
 
 def forget_scope(actor: Any) -> None:

@@ -172,3 +172,36 @@ def test_token_use_recorded_at_most_once_a_minute(client, cast) -> None:  # type
 def test_h5_home_calls_the_hotline(client, db) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/m/").content.decode()
     assert 'href="tel:12351"' in page and "职工维权服务热线 12351" in page
+
+
+def test_token_lookup_brings_the_roles_and_refuses_dead_tokens(
+    cast, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    from gonghui.accounts.scoping import actor_can
+    from gonghui.accounts.selectors import user_for_token
+    from gonghui.core.api import hash_token
+    from gonghui.orgs.models import Organisation
+
+    row, token = services.api_token_create(actor=cast.superuser, user=cast.xq_staff, name="对接")
+    now = timezone.now()
+    key = hash_token(token)
+    with django_assert_num_queries(1):  # the roles come with the user: no second query
+        user = user_for_token(key_hash=key, now=now, stale_before=now)
+        assert user == cast.xq_staff and user.token_id == row.pk
+        assert actor_can(user, "member.view", cast.xingqing.path)
+        assert not actor_can(user, "member.view", cast.jinfeng.path)
+    # An assignment in a dissolved organisation grants nothing, as everywhere else.
+    Organisation.objects.filter(pk=cast.xingqing.pk).update(status="dissolved")
+    user = user_for_token(key_hash=key, now=now, stale_before=now)
+    assert user is not None and not actor_can(user, "member.view", cast.xingqing.path)
+    Organisation.objects.filter(pk=cast.xingqing.pk).update(status="active")
+    later = now + datetime.timedelta(days=1)
+    row.__class__.objects.filter(pk=row.pk).update(expires_at=now)
+    assert user_for_token(key_hash=key, now=later, stale_before=later) is None
+    row.__class__.objects.filter(pk=row.pk).update(expires_at=None, revoked_at=now)
+    assert user_for_token(key_hash=key, now=now, stale_before=now) is None
+    assert user_for_token(key_hash=hash_token("wrong"), now=now, stale_before=now) is None
