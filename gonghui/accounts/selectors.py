@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -54,19 +55,25 @@ _USER_OF_KEY_SQL = (
 )
 
 
+@dataclass(frozen=True)
+class TokenHolder:
+    user: User
+    token_id: int
+    stale: bool  # last used before ``stale_before``
+
+
 def user_for_token(
     *, key_hash: str, now: datetime.datetime, stale_before: datetime.datetime
-) -> User | None:
+) -> TokenHolder | None:
     """The active user of an unrevoked, unexpired API token, with its role assignments primed
     for scoping; checked against the database on every call, so a revocation takes effect at
-    once. ``user.token_id`` names the token, ``user.token_stale`` says its last use is older
-    than ``stale_before``."""
+    once."""
     as_db = connection.ops.adapt_datetimefield_value
     rows = list(User.objects.raw(_USER_OF_KEY_SQL, [as_db(stale_before), key_hash, as_db(now)]))
     if not rows:
         return None
     user = rows[0]
     # Raw rows carry the extra columns as attributes the model does not declare.
-    roles = [(getattr(row, "scope_role"), getattr(row, "scope_path")) for row in rows]  # noqa: B009
-    prime_scope(user, [(role, path) for role, path in roles if path])
-    return user
+    extra = [(getattr(row, "scope_role"), getattr(row, "scope_path")) for row in rows]  # noqa: B009
+    prime_scope(user, [(role, path) for role, path in extra if path])
+    return TokenHolder(user, getattr(user, "token_id"), bool(getattr(user, "token_stale")))  # noqa: B009

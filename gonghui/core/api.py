@@ -41,17 +41,17 @@ class TokenAuth(HttpBearer):
         from gonghui.accounts.selectors import user_for_token
 
         now = timezone.now()
-        user = user_for_token(
+        holder = user_for_token(
             key_hash=hash_token(token), now=now, stale_before=now - TOKEN_USE_RESOLUTION
         )
-        if user is None:
+        if holder is None:
             return None
         # Record use at most once a minute: a busy integration would otherwise queue every
         # request behind an UPDATE of this one row.
-        if user.token_stale:
-            ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
-        request.user = user
-        return user
+        if holder.stale:
+            ApiToken.objects.filter(pk=holder.token_id).update(last_used_at=now)
+        request.user = holder.user
+        return holder.user
 
 
 class SessionAuth(APIKeyCookie):

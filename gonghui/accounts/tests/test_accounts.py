@@ -190,14 +190,16 @@ def test_token_lookup_brings_the_roles_and_refuses_dead_tokens(
     now = timezone.now()
     key = hash_token(token)
     with django_assert_num_queries(1):  # the roles come with the user: no second query
-        user = user_for_token(key_hash=key, now=now, stale_before=now)
-        assert user == cast.xq_staff and user.token_id == row.pk
+        holder = user_for_token(key_hash=key, now=now, stale_before=now)
+        assert holder is not None and holder.token_id == row.pk
+        user = holder.user
+        assert user == cast.xq_staff
         assert actor_can(user, "member.view", cast.xingqing.path)
         assert not actor_can(user, "member.view", cast.jinfeng.path)
     # An assignment in a dissolved organisation grants nothing, as everywhere else.
     Organisation.objects.filter(pk=cast.xingqing.pk).update(status="dissolved")
-    user = user_for_token(key_hash=key, now=now, stale_before=now)
-    assert user is not None and not actor_can(user, "member.view", cast.xingqing.path)
+    holder = user_for_token(key_hash=key, now=now, stale_before=now)
+    assert holder is not None and not actor_can(holder.user, "member.view", cast.xingqing.path)
     Organisation.objects.filter(pk=cast.xingqing.pk).update(status="active")
     later = now + datetime.timedelta(days=1)
     row.__class__.objects.filter(pk=row.pk).update(expires_at=now)
