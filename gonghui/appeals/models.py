@@ -114,7 +114,7 @@ class Appeal(TimeStampedModel):
     running (sign or reply), indexed, so the SLA command and the queue read one column.
     """
 
-    number = models.CharField(_("case number"), max_length=32, unique=True)
+    number = models.CharField(_("case number"), max_length=32)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     # The local (Asia/Shanghai) day of receipt: periods and months of the KPI page group on it
@@ -122,9 +122,9 @@ class Appeal(TimeStampedModel):
     received_on = models.DateField(_("received on"), null=True, blank=True)
     caller_name = models.CharField(_("caller name"), max_length=50)
     phone = EncryptedTextField(_("phone"))
-    phone_hash = models.CharField(max_length=64, db_index=True)
+    phone_hash = models.CharField(max_length=64)
     id_number = EncryptedTextField(_("ID number"), blank=True, default="")
-    id_number_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, default="")
     employer = models.ForeignKey(
         "orgs.Employer",
         verbose_name=_("employer"),
@@ -135,7 +135,11 @@ class Appeal(TimeStampedModel):
     )
     employer_name = models.CharField(_("employer name"), max_length=150, blank=True)
     division = models.ForeignKey(
-        Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"
+        Division,
+        verbose_name=_("division"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # indexed in Meta: the default would add a LIKE-only twin
     )
     facts = models.TextField(_("what happened"))
     demand = models.TextField(_("what the worker asks for"), blank=True)
@@ -159,13 +163,14 @@ class Appeal(TimeStampedModel):
     )
     urgent = models.BooleanField(_("urgent"), default=False)
     state = models.CharField(
-        _("state"), max_length=16, choices=State.choices, default=State.RECEIVED, db_index=True
+        _("state"), max_length=16, choices=State.choices, default=State.RECEIVED
     )
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("responsible organisation"),
         on_delete=models.PROTECT,
         related_name="appeals",
+        db_index=False,  # leads the (organisation, state) index
     )
     dispatched_by = models.ForeignKey(
         "orgs.Organisation",
@@ -220,7 +225,7 @@ class Appeal(TimeStampedModel):
         related_name="duplicates",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("entered by"),
@@ -237,9 +242,19 @@ class Appeal(TimeStampedModel):
         ordering = ["-received_at", "-id"]
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
+        # Every index is paid for by each intake. Numbers, keys and hashes are compared for
+        # equality only, so they get plain unique constraints and indexes: ``unique=True`` or
+        # ``db_index=True`` on a text column would add a LIKE-only twin on PostgreSQL.
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="appeals_number_uniq"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="appeals_idempotency_uniq"),
+        ]
         indexes = [
             models.Index(fields=["state", "due_on"]),
             models.Index(fields=["organisation", "state"]),
+            models.Index(fields=["phone_hash"], name="appeals_phone_hash"),
+            models.Index(fields=["id_number_hash"], name="appeals_id_hash"),
+            models.Index(fields=["division"], name="appeals_division"),
             # Covering index of the KPI page: every column its aggregates read, so a region's
             # three years are counted from the index without touching the wide rows.
             models.Index(
@@ -268,7 +283,10 @@ class AppealEvent(models.Model):
     ``public`` events are what the worker sees on /m/track; internal notes stay with staff.
     """
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    # Leads the (appeal, created_at) index.
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
     public = models.BooleanField(_("visible to the worker"), default=False)

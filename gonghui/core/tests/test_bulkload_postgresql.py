@@ -61,7 +61,7 @@ def test_drops_secondary_indexes_and_keys_and_restores_them_exactly() -> None:
         "members_ms_org_state",
         "members_membership_person_id_12ff447c_fk_members_person_id",
         "appeals_kpi_idx",
-        "appeals_appeal_number_key",
+        "appeals_number_uniq",
         "station_daily_count_unique",
     ):
         assert gone not in during
