@@ -45,7 +45,7 @@ def appeal_list(
     if q:
         phone_hash = _phone_hash(q)
         qs = qs.filter(
-            Q(number__iexact=q)
+            Q(number=q.strip().upper())  # case numbers are upper case: the unique index serves it
             | Q(caller_name=q)
             | Q(employer_name__icontains=q)
             | Q(phone_hash=phone_hash or "-")
