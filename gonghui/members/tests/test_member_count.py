@@ -34,7 +34,11 @@ def test_postgresql_counts_from_the_partial_live_index(cast) -> None:
     sql = queries.captured_queries[-1]["sql"]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The test tables are tiny and unanalysed; ask the planner for index-only scans.
+            # The test tables are tiny and unanalysed, so the planner's choice between this index
+            # and the (organisation, state) one is a coin toss: take that one away (the test's
+            # transaction rolls the DROP back) and check the partial index serves the count,
+            # i.e. the query's state filter matches the index predicate.
+            cursor.execute("DROP INDEX members_ms_org_state")
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
             cursor.execute("EXPLAIN " + sql)
