@@ -95,20 +95,44 @@ def _cached() -> dict[str, Any]:
 
 
 # The classifier learns from the corpus plus the appeals whose subject staff confirmed; each
-# process retrains (well under a second) at most every ten minutes.
+# process retrains at most every ten minutes. Only the first model is trained on the request
+# that needs it; later ones are trained in a background thread while requests keep using the
+# current model, so no operator waits a second or two for a retraining every ten minutes.
 _MODEL_TTL_SECONDS = 600.0
 _model: dict[str, Any] = {"loaded_at": -_MODEL_TTL_SECONDS, "model": None}
+_retraining = threading.Lock()
+
+
+def _train() -> Any:
+    from gonghui.appeals.classify import default_model
+    from gonghui.appeals.selectors import training_examples
+
+    return default_model(extra=training_examples())
+
+
+def _retrain_in_background() -> None:
+    from django.db import connection
+
+    try:
+        _model["model"], _model["loaded_at"] = _train(), time.monotonic()
+    except Exception:
+        logger.exception("retraining the appeal classifier failed; the current model stays")
+    finally:
+        connection.close()  # this thread's own database connection
+        _retraining.release()
 
 
 def classifier() -> Any:
     """The subject classifier with the confirmed appeals as extra training data."""
-    from gonghui.appeals.classify import default_model
-    from gonghui.appeals.selectors import training_examples
-
-    now = time.monotonic()
-    if _model["model"] is None or now - _model["loaded_at"] >= _MODEL_TTL_SECONDS:
-        _model["model"] = default_model(extra=training_examples())
-        _model["loaded_at"] = now
+    if _model["model"] is None:
+        _model["model"], _model["loaded_at"] = _train(), time.monotonic()
+    elif time.monotonic() - _model["loaded_at"] >= _MODEL_TTL_SECONDS and _retraining.acquire(
+        blocking=False
+    ):
+        _model["loaded_at"] = time.monotonic()  # one retraining at a time, then wait a TTL
+        threading.Thread(
+            target=_retrain_in_background, name="classifier-retrain", daemon=True
+        ).start()
     return _model["model"]
 
 

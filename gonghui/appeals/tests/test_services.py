@@ -271,3 +271,33 @@ def test_confirmed_appeals_become_training_data(cast, make_appeal) -> None:
     from gonghui.appeals.classify import default_model
 
     assert services.classifier() is default_model(extra=examples)
+
+
+def test_the_classifier_is_retrained_in_the_background(monkeypatch) -> None:
+    """After the first model, requests never wait for a retraining: the current model answers
+    while the next one is trained in a thread."""
+    import threading
+    import time
+
+    from gonghui.appeals.services import common
+
+    release = threading.Event()
+    trained = iter(["first model", "second model"])
+
+    def train() -> str:
+        model = next(trained)
+        if model == "second model":
+            release.wait(5)
+        return model
+
+    monkeypatch.setattr(common, "_train", train)
+    services.forget_classifier()
+    assert services.classifier() == "first model"
+    common._model["loaded_at"] -= common._MODEL_TTL_SECONDS + 1
+    assert services.classifier() == "first model"  # at once, while the retraining waits
+    assert services.classifier() == "first model"  # and only one retraining is started
+    release.set()
+    deadline = time.monotonic() + 5
+    while services.classifier() != "second model" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert services.classifier() == "second model"
