@@ -35,12 +35,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "label": item.label,
-                "url": url,
-                "icon": item.icon,
-                "active": request.path.startswith(url),
-            }
-        )
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+    # One entry is active: the longest URL the path lies under (the walk-in desk page lies under
+    # the appeals list's URL too).
+    matching = [entry for entry in items if request.path.startswith(entry["url"])]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
     return {"console_nav": items, "h5_services": _h5_services()}

@@ -282,3 +282,10 @@ def test_h5_rating_unsatisfied_reopens(client, cast, at_county) -> None:
         reverse("appeals:h5_track_action", args=[appeal.number, "rate"]), {"result": "unsatisfied"}
     )
     assert Appeal.objects.get(pk=appeal.pk).state == State.REOPENED
+
+
+def test_one_navigation_entry_is_active_on_the_walk_in_desk(client, cast) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(cast.hotline)
+    response = client.get("/console/appeals/walk-in/")
+    active = [entry["url"] for entry in response.context["console_nav"] if entry["active"]]
+    assert active == ["/console/appeals/walk-in/"]
