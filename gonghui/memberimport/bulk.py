@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 
 from django.db import connection, models
 
+from gonghui.core import bulkload
+
 T = TypeVar("T")
 _DONE = object()
 
@@ -172,27 +174,11 @@ class RowWriter:
         self.column_names = [field.column for field in self.fields + tail_fields]
 
     def write(self, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        tail = self.tail
-        full = [row + tail for row in rows] if tail else rows
-        table = self.model._meta.db_table
-        names = ", ".join(f'"{name}"' for name in self.column_names)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # The driver's own cursor: wrap its errors into Django's (IntegrityError...).
-                with (
-                    connection.wrap_database_errors,
-                    cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-                ):
-                    for row in full:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(self.column_names))
-                cursor.executemany(
-                    f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608
-                    full,
-                )
+        if rows:
+            tail = self.tail
+            bulkload.copy_rows(
+                self.model, self.column_names, [row + tail for row in rows] if tail else rows
+            )
 
 
 def _same(value: Any) -> Any:

@@ -256,21 +256,10 @@ def _insert_counts(pks: list[int], days: list[str], counts: np.ndarray) -> None:
 
 
 def _insert_visits(rows: list[tuple[int, datetime.datetime, str, int | None, str]]) -> None:
-    """Check-ins as tuples: COPY rows on PostgreSQL, executemany on SQLite (datetimes in the
-    backend's stored form)."""
-    table = StationVisit._meta.db_table
-    columns = "station_id, visited_at, source, rating, remark"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            adapt = connection.ops.adapt_datetimefield_value
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608 - table name from the model
-                [
-                    (pk, adapt(at), source, rating, remark)
-                    for pk, at, source, rating, remark in rows
-                ],
-            )
+    """Check-ins as tuples (datetimes in the backend's stored form)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    bulkload.copy_rows(
+        StationVisit,
+        ["station_id", "visited_at", "source", "rating", "remark"],
+        [(pk, adapt(at), source, rating, remark) for pk, at, source, rating, remark in rows],
+    )
