@@ -177,20 +177,57 @@ def _free_port() -> int:
 
 
 def _request(
-    port: int, method: str, path: str, body: bytes | None, headers: dict
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict,
+    conn: http.client.HTTPConnection | None = None,
 ) -> tuple[int, bytes, float]:
+    """One round trip; on ``conn`` (kept alive, as browsers and integrations' pools do) or on a
+    connection of its own."""
     t0 = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         data = response.read()
         return response.status, data, time.perf_counter() - t0
+    except (http.client.HTTPException, OSError):
+        if own:
+            raise
+        conn.close()  # the server closed an idle keep-alive connection: send once more
+        return _request(port, method, path, body, headers)
     finally:
-        conn.close()
+        if own:
+            conn.close()
 
 
-def _run_load(port: int, jobs: list, clients: int, tokens: list[str] | None = None) -> dict:
+def _cpu_seconds(root_pid: int) -> tuple[float, float]:
+    """(busy CPU seconds of the whole machine, CPU seconds of ``root_pid``'s process group)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    busy = sum(int(v) for i, v in enumerate(fields) if i not in (3, 4)) / tick  # not idle/iowait
+    group = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parts = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(parts[2]) == root_pid:  # process group id
+            group += (int(parts[11]) + int(parts[12])) / tick
+    return busy, group
+
+
+def _run_load(
+    port: int,
+    jobs: list,
+    clients: int,
+    tokens: list[str] | None = None,
+    keep_alive: bool = False,
+    server_pid: int = 0,
+) -> dict:
     """Send every job from ``clients`` threads; returns latencies, statuses and the elapsed time."""
     lock = threading.Lock()
     queue = list(reversed(jobs))
@@ -199,6 +236,7 @@ def _run_load(port: int, jobs: list, clients: int, tokens: list[str] | None = No
     mismatches = []
 
     def worker(seat: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60) if keep_alive else None
         while True:
             with lock:
                 if not queue:
@@ -207,10 +245,10 @@ def _run_load(port: int, jobs: list, clients: int, tokens: list[str] | None = No
             method, path, body, headers, retry = job
             if tokens:
                 headers = dict(headers, Authorization=f"Bearer {tokens[seat % len(tokens)]}")
-            status, data, seconds = _request(port, method, path, body, headers)
+            status, data, seconds = _request(port, method, path, body, headers, conn)
             first_number = _number(data) if method == "POST" else None
             if retry:
-                status2, data2, _seconds2 = _request(port, method, path, body, headers)
+                status2, data2, _seconds2 = _request(port, method, path, body, headers, conn)
                 if _number(data2) != first_number:
                     mismatches.append((first_number, _number(data2)))
                 with lock:
@@ -220,12 +258,17 @@ def _run_load(port: int, jobs: list, clients: int, tokens: list[str] | None = No
                 statuses[status] = statuses.get(status, 0) + 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    machine0, server0 = _cpu_seconds(server_pid) if server_pid else (0.0, 0.0)
+    client0 = time.process_time()
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    sent = len(jobs) + sum(1 for job in jobs if job[4])
+    client = time.process_time() - client0
+    machine1, server1 = _cpu_seconds(server_pid) if server_pid else (0.0, 0.0)
     latencies.sort()
     return {
         "elapsed": elapsed,
@@ -234,6 +277,12 @@ def _run_load(port: int, jobs: list, clients: int, tokens: list[str] | None = No
         "statuses": statuses,
         "mismatches": len(mismatches),
         "per_second": len(jobs) / elapsed,
+        # Where the machine's CPU went during the run, in ms per request sent.
+        "cpu_ms": {
+            "server": (server1 - server0) * 1000 / sent,
+            "client": client * 1000 / sent,
+            "rest": (machine1 - machine0 - (server1 - server0) - client) * 1000 / sent,
+        },
     }
 
 
@@ -385,11 +434,15 @@ def bench_database(database: str, args: argparse.Namespace) -> dict:
     try:
         # Warm-up (not counted): each worker loads the classifier on its first intake.
         tokens = prepared["token"].split(",")
-        _run_load(port, _intake_jobs(args.clients * 2, tokens[0], "warm-"), args.clients, tokens)
+        ka = not args.new_connections
+        _run_load(
+            port, _intake_jobs(args.clients * 2, tokens[0], "warm-"), args.clients, tokens, ka
+        )
         peer_jobs = [("GET", "/healthz", None, {}, False)] * args.appeals
-        peer = _run_load(port, peer_jobs, args.clients)
+        peer = _run_load(port, peer_jobs, args.clients, None, ka, server.pid)
         prefix = f"bench-{int(time.time())}-"
-        ours = _run_load(port, _intake_jobs(args.appeals, tokens[0], prefix), args.clients, tokens)
+        jobs = _intake_jobs(args.appeals, tokens[0], prefix)
+        ours = _run_load(port, jobs, args.clients, tokens, ka, server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -427,6 +480,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--new-connections",
+        action="store_true",
+        help="one TCP connection per request instead of one kept-alive connection per client",
+    )
     parser.add_argument("--rebuild", action="store_true", help="seed the base database again")
     parser.add_argument("--child")
     parser.add_argument("--prefix", default="")
@@ -457,6 +515,9 @@ def main() -> None:
             f"(floor {FLOOR[database]:.0f}/s, ratio {ours['per_second'] / FLOOR[database]:.2f}), "
             f"p50 {ours['p50_ms']:.0f} ms, p99 {ours['p99_ms']:.0f} ms, statuses {ours['statuses']}, "
             f"5xx {five}, retries answered with another number {ours['mismatches']}\n"
+            f"[{database}] CPU per request (ms): gunicorn {ours['cpu_ms']['server']:.2f}, "
+            f"load generator {ours['cpu_ms']['client']:.2f}, rest of the machine (database "
+            f"server, kernel) {ours['cpu_ms']['rest']:.2f}\n"
             f"[{database}] stored exactly once: {ver['stored']} of {args.appeals} "
             f"(duplicate numbers {ver['duplicate_numbers']})\n"
             f"[{database}] peer GET /healthz: {peer['per_second']:.0f}/s, p50 {peer['p50_ms']:.0f} ms "

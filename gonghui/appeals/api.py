@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from gonghui.accounts.scoping import actor_can
 from gonghui.appeals import selectors, services
-from gonghui.appeals.choices import Channel
+from gonghui.appeals.choices import Channel, State
 from gonghui.appeals.models import Appeal
 from gonghui.core.api import PagePagination, SessionAuth, TokenAuth
 from gonghui.core.pii import mask_name, mask_phone
@@ -72,7 +72,7 @@ class AppealOut(Schema):
 
     @staticmethod
     def resolve_state_label(obj: Appeal) -> str:
-        return str(obj.get_state_display())
+        return str(State(obj.state).label)
 
     @staticmethod
     def resolve_phone(obj: Appeal) -> str:
@@ -114,7 +114,7 @@ class TrackOut(Schema):
 
     @staticmethod
     def resolve_state_label(obj: Appeal) -> str:
-        return str(obj.get_state_display())
+        return str(State(obj.state).label)
 
     @staticmethod
     def resolve_caller_name(obj: Appeal) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import models
 
+from gonghui.core.inserts import insert
 from gonghui.core.models import ChangeRecord
 
 
@@ -89,19 +90,21 @@ def record(
     """Append one change record; call it inside the service's transaction."""
     context = _context.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return ChangeRecord.objects.create(
-        actor=user,
-        actor_name=getattr(user, "username", "") or "",
-        request_id=context.request_id if context else "",
-        ip_address=context.ip_address if context else None,
-        action=action,
-        verb=verb,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        organisation_path=organisation_path,
-        before=before,
-        after=after,
+    return insert(
+        ChangeRecord(
+            actor=user,
+            actor_name=getattr(user, "username", "") or "",
+            request_id=context.request_id if context else "",
+            ip_address=context.ip_address if context else None,
+            action=action,
+            verb=verb,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            organisation_path=organisation_path,
+            before=before,
+            after=after,
+        )
     )
 
 

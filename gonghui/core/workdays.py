@@ -9,6 +9,7 @@ wrong. Without either, Saturday and Sunday are rest days. Every deadline counted
 from __future__ import annotations
 
 import datetime
+import functools
 import time
 
 import chinese_calendar
@@ -44,6 +45,12 @@ def is_working_day(day: datetime.date) -> bool:
     override = _overrides().get(day)
     if override is not None:
         return override
+    return _package_workday(day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_workday(day: datetime.date) -> bool:
+    """The package's answer, kept: it is fixed data, and deadlines ask for the same days all day."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:

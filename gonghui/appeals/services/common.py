@@ -20,6 +20,7 @@ from gonghui.appeals.models import (
     SlaPolicy,
     Subject,
 )
+from gonghui.core.inserts import insert
 from gonghui.core.models import Division
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Organisation
@@ -54,16 +55,18 @@ def _event(
     to_state: str = "",
     actor_name: str | None = None,
 ) -> AppealEvent:
-    return AppealEvent.objects.create(
-        appeal=appeal,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_actor_name(actor) if actor_name is None else actor_name,
-        organisation_name=appeal.organisation.name if appeal.organisation_id else "",
-        message=message,
-        public=public,
-        from_state=from_state,
-        to_state=to_state,
+    return insert(
+        AppealEvent(
+            appeal=appeal,
+            kind=kind,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor_name=_actor_name(actor) if actor_name is None else actor_name,
+            organisation_name=appeal.organisation.name if appeal.organisation_id else "",
+            message=message,
+            public=public,
+            from_state=from_state,
+            to_state=to_state,
+        )
     )
 
 

@@ -47,6 +47,7 @@ from gonghui.appeals.services.employers import (
     new_employer_register,
 )
 from gonghui.core import audit
+from gonghui.core.inserts import insert
 from gonghui.core.models import ChangeRecord, Division
 from gonghui.core.pii import blind_index
 from gonghui.core.validators import normalise_phone, parse_resident_id
@@ -349,7 +350,7 @@ def _create(
         employer, created = new_employer_register(actor=actor, new=new)
         appeal.employer, appeal.employer_name = employer, employer.name
         after.update(employer=employer.pk, employer_created=created)
-    appeal.save(force_insert=True)
+    insert(appeal)
     _event(
         appeal,
         EventKind.RECEIVED,
