@@ -190,7 +190,7 @@ def appeal_create(request: HttpRequest, payload: AppealIn) -> Status:
     # Keys are scoped to the caller, so nobody receives another caller's appeal by its key.
     scoped_key = (f"api:u{user.pk}:{key}" if staff else f"api:anon:{key}") if key else None
     if not staff and scoped_key:  # a retry is answered before it counts against the rate limit
-        existing = Appeal.objects.filter(idempotency_key=scoped_key).first()
+        existing = selectors.appeal_by_idempotency_key(scoped_key)
         if existing is not None:
             return Status(200, existing)
     if not staff and rate_limited(payload.phone, request.META.get("REMOTE_ADDR", "")):

@@ -74,8 +74,12 @@ class Prediction:
     ranking: tuple[tuple[str, float], ...] = ()
 
 
+@functools.cache
 def _normalise_char(ch: str) -> str:
-    """One character to one character: NFKC, lower case, any digit -> '0'."""
+    """One character to one character: NFKC, lower case, any digit -> '0'.
+
+    Kept per character: appeals use a few thousand distinct characters, and NFKC is the
+    slowest step of reading a text."""
     if ch.isdigit():
         return "0"
     folded = unicodedata.normalize("NFKC", ch).lower()
@@ -92,7 +96,7 @@ def extract_ngrams(text: str) -> dict[str, int]:
 
     Rule: n in NGRAM_SIZES, computed on the normalised text, never across punctuation/space.
     """
-    norm = "".join(_normalise_char(ch) for ch in text)
+    norm = "".join(map(_normalise_char, text))
     grams: dict[str, int] = {}
     run_start = None
     for i, ch in enumerate([*norm, " "]):
@@ -183,7 +187,10 @@ class Model:
     ) -> tuple[str, ...]:
         """Rule: the spans of ``text`` whose n-grams favour ``best`` most, without overlaps."""
         ratios = self.log_ratio[best, cols]
-        ranked = sorted(range(len(known)), key=lambda j: (-ratios[j], -len(known[j][0]), j))
+        lengths = np.fromiter((len(term) for term, _ in known), dtype=np.int64, count=len(known))
+        # Highest ratio first, then the longer n-gram, then the earlier one (lexsort: last key
+        # is the primary one).
+        ranked = np.lexsort((np.arange(len(known)), -lengths, -ratios)).tolist()
         picked: list[str] = []
         for j in ranked:
             if ratios[j] <= 0 or len(picked) >= top_k:

@@ -19,6 +19,16 @@ from gonghui.core.validators import normalise_phone
 from gonghui.orgs.models import Employer, Organisation
 
 
+def appeal_by_idempotency_key(key: str) -> Appeal | None:
+    """The appeal first stored under this (caller-scoped) idempotency key, if any: a retry is
+    answered with it. Loaded with what the API's answer shows, in one query."""
+    return (
+        Appeal.objects.select_related("subject", "suggested_subject", "organisation")
+        .filter(idempotency_key=key)
+        .first()
+    )
+
+
 def appeal_list(
     *,
     actor: Any,

@@ -78,7 +78,7 @@ def appeal_form(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         key = f"h5:{form.cleaned_data['token']}"
-        existing = Appeal.objects.filter(idempotency_key=key).first()
+        existing = selectors.appeal_by_idempotency_key(key)
         if existing is not None:  # a double tap or a retry: the same receipt
             _remember(request, existing.number)
             return redirect("appeals:h5_receipt", number=existing.number)

@@ -29,6 +29,7 @@ from gonghui.appeals.models import (
     RoutingRule,
     Subject,
 )
+from gonghui.appeals.selectors import appeal_by_idempotency_key
 from gonghui.appeals.services.attachments import attachment_add
 from gonghui.appeals.services.common import (
     _event,
@@ -210,7 +211,7 @@ def appeal_intake_once(
     would refuse the retry."""
     key = (idempotency_key or "").strip()[:80] or None
     if key and new_employer is not None:
-        existing = Appeal.objects.filter(idempotency_key=key).first()
+        existing = appeal_by_idempotency_key(key)
         if existing is not None:
             return existing, False
     if channel not in Channel.values:
@@ -229,7 +230,7 @@ def appeal_intake_once(
         # The key is known (a retry, or a concurrent request that committed first): answer
         # with that first appeal.
         if key:
-            existing = Appeal.objects.filter(idempotency_key=key).first()
+            existing = appeal_by_idempotency_key(key)
             if existing is not None:
                 return existing, False
         raise
