@@ -9,6 +9,8 @@ from django.views.i18n import set_language
 from gonghui.api import api
 
 urlpatterns = [
+    # First: the API serves the most requests, and resolving tries the patterns in order.
+    path("api/v1/", api.urls),
     path("", include("gonghui.core.urls")),
     path("", include("gonghui.accounts.urls")),
     path("console/", include("gonghui.orgs.urls")),
@@ -16,7 +18,6 @@ urlpatterns = [
     path("", include("gonghui.members.urls")),
     path("", include("gonghui.stations.urls")),
     path("console/member-imports/", include("gonghui.memberimport.urls")),
-    path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,7 @@ from gonghui.appeals.models import Appeal, AppealEvent, Subject
 from gonghui.appeals.rules import DEFAULT_REPLY_DAYS
 from gonghui.appeals.services import number_prefix
 from gonghui.core import bulkload
+from gonghui.core.inserts import highest_key_taken
 from gonghui.core.models import Counter
 from gonghui.core.pii import EncryptedTextField, blind_index
 from gonghui.core.workdays import is_working_day
@@ -128,7 +129,7 @@ class _Builder:
         self.texts = texts
         self.numbers: dict[int, int] = {}
         self.tz = timezone.get_current_timezone()
-        self.next_id = max(Appeal.objects.aggregate(m=models.Max("pk"))["m"] or 0, 0) + 1
+        self.next_id = highest_key_taken(Appeal) + 1
 
     def number(self, year: int) -> str:
         self.numbers[year] = self.numbers.get(year, 0) + 1

@@ -88,23 +88,46 @@ def record(
     organisation_path: str = "",
 ) -> ChangeRecord:
     """Append one change record; call it inside the service's transaction."""
-    context = _context.get()
-    user = actor if getattr(actor, "is_authenticated", False) else None
     return insert(
-        ChangeRecord(
-            actor=user,
-            actor_name=getattr(user, "username", "") or "",
-            request_id=context.request_id if context else "",
-            ip_address=context.ip_address if context else None,
+        change_record(
+            actor=actor,
             action=action,
+            obj=obj,
             verb=verb,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            organisation_path=organisation_path,
             before=before,
             after=after,
+            organisation_path=organisation_path,
         )
+    )
+
+
+def change_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    verb: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    organisation_path: str = "",
+) -> ChangeRecord:
+    """The change record ``record`` appends, not yet stored: for a service that stores it
+    together with the changed row (``core.inserts.insert_with``)."""
+    context = _context.get()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return ChangeRecord(
+        actor=user,
+        actor_name=getattr(user, "username", "") or "",
+        request_id=context.request_id if context else "",
+        ip_address=context.ip_address if context else None,
+        action=action,
+        verb=verb,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        organisation_path=organisation_path,
+        before=before,
+        after=after,
     )
 
 

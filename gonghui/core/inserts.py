@@ -9,6 +9,12 @@ model and connection vendor, and each call only converts the instance's values, 
 ``save()`` uses. With PostgreSQL's server-side binding the unchanged text also lets psycopg prepare
 the statement once per connection.
 
+``insert_with`` writes a row together with the rows that point at it (an appeal, its first
+timeline event and its audit record). On PostgreSQL that is one statement, a ``WITH`` of INSERTs,
+so the server is asked once instead of once per row: the parent's key is taken beforehand from its
+own sequence, in blocks per process (``KEY_BLOCK``), so the children can carry it. Elsewhere the
+rows are inserted one by one, the parent first.
+
 What it does not do, by design: send ``pre_save``/``post_save`` signals (the platform has no
 receivers on these models; ``tests`` check it) or update an existing row.
 """
@@ -16,20 +22,29 @@ receivers on these models; ``tests`` check it) or update an existing row.
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
 
 M = TypeVar("M", bound=models.Model)
 
+KEY_BLOCK = 20
+_keys: dict[tuple[type[models.Model], str], list[int]] = {}
+_keys_lock = threading.Lock()
+
 
 @functools.cache
-def _statement(model: type[models.Model], alias: str) -> tuple[str, tuple[Any, ...], bool]:
+def _statement(
+    model: type[models.Model], alias: str, with_key: bool = False
+) -> tuple[str, tuple[Any, ...], bool]:
     """The INSERT for ``model``, the fields whose values it takes in order, and whether the
-    database makes the primary key (then the statement returns it)."""
+    database makes the primary key (then the statement returns it). ``with_key``: the caller
+    supplies the key (one reserved from the sequence)."""
     quote = connections[alias].ops.quote_name
     meta = model._meta
-    made_by_database = bool(getattr(meta.pk, "db_returning", False))  # auto-increment ids
+    made_by_database = not with_key and bool(getattr(meta.pk, "db_returning", False))
     fields = tuple(
         field for field in meta.concrete_fields if not (made_by_database and field is meta.pk)
     )
@@ -61,3 +76,68 @@ def insert(obj: M) -> M:
     obj._state.adding = False
     obj._state.db = alias
     return obj
+
+
+def insert_with(parent: M, children_of: Callable[[M], Sequence[models.Model]]) -> M:
+    """Store the new ``parent`` and the new rows ``children_of(parent)`` builds once the parent
+    has its key; their keys are set like ``insert`` sets them. Run it in a transaction where the
+    rows must stand or fall together elsewhere than on PostgreSQL (one statement there)."""
+    model = type(parent)
+    alias = router.db_for_write(model, instance=parent)
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or not getattr(model._meta.pk, "db_returning", False):
+        insert(parent)
+        for child in children_of(parent):
+            insert(child)
+        return parent
+    parent.pk = _reserved_key(model, alias)
+    children = list(children_of(parent))
+    parts, params = [], []
+    for i, obj in enumerate([parent, *children]):
+        sql, fields, _returns = _statement(type(obj), alias, with_key=obj is parent)
+        parts.append(f"r{i} AS ({sql})")
+        params += [
+            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields
+        ]
+    # The children's generated keys, as one row.
+    keys = ", ".join(f"(SELECT * FROM r{i})" for i in range(1, len(children) + 1)) or "1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {keys}", params)
+        row = cursor.fetchone()
+    for obj, key in [(parent, parent.pk), *zip(children, row, strict=False)]:
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = alias
+    return parent
+
+
+def _reserved_key(model: type[models.Model], alias: str) -> int:
+    """A fresh primary key for ``model`` from its sequence, reserved ``KEY_BLOCK`` at a time
+    (unused ones are skipped, as a rolled-back insert skips one)."""
+    with _keys_lock:
+        free = _keys.setdefault((model, alias), [])
+        if not free:
+            meta = model._meta
+            with connections[alias].cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, KEY_BLOCK],
+                )
+                free.extend(sorted((row[0] for row in cursor.fetchall()), reverse=True))
+        return free.pop()
+
+
+def highest_key_taken(model: type[models.Model]) -> int:
+    """The highest primary key in use or handed out: a bulk writer that numbers rows itself
+    starts above it, so it never collides with keys a running process has reserved."""
+    meta = model._meta
+    highest = model._base_manager.aggregate(m=models.Max("pk"))["m"] or 0
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_sequence_last_value(pg_get_serial_sequence(%s, %s))",
+                [meta.db_table, meta.pk.column],
+            )
+            highest = max(highest, cursor.fetchone()[0] or 0)
+    return int(highest)

@@ -55,18 +55,43 @@ def _event(
     to_state: str = "",
     actor_name: str | None = None,
 ) -> AppealEvent:
+    """Append an event to the appeal's timeline."""
     return insert(
-        AppealEvent(
-            appeal=appeal,
-            kind=kind,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            actor_name=_actor_name(actor) if actor_name is None else actor_name,
-            organisation_name=appeal.organisation.name if appeal.organisation_id else "",
+        _event_row(
+            appeal,
+            kind,
+            actor=actor,
             message=message,
             public=public,
             from_state=from_state,
             to_state=to_state,
+            actor_name=actor_name,
         )
+    )
+
+
+def _event_row(
+    appeal: Appeal,
+    kind: str,
+    *,
+    actor: Any = None,
+    message: str = "",
+    public: bool = False,
+    from_state: str = "",
+    to_state: str = "",
+    actor_name: str | None = None,
+) -> AppealEvent:
+    """The timeline event ``_event`` appends, not yet stored."""
+    return AppealEvent(
+        appeal=appeal,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=_actor_name(actor) if actor_name is None else actor_name,
+        organisation_name=appeal.organisation.name if appeal.organisation_id else "",
+        message=message,
+        public=public,
+        from_state=from_state,
+        to_state=to_state,
     )
 
 

@@ -33,6 +33,7 @@ from gonghui.appeals.selectors import appeal_by_idempotency_key
 from gonghui.appeals.services.attachments import attachment_add
 from gonghui.appeals.services.common import (
     _event,
+    _event_row,
     classifier,
     division_by_code,
     intake_organisation,
@@ -48,7 +49,7 @@ from gonghui.appeals.services.employers import (
     new_employer_register,
 )
 from gonghui.core import audit
-from gonghui.core.inserts import insert
+from gonghui.core.inserts import insert_with
 from gonghui.core.models import ChangeRecord, Division
 from gonghui.core.pii import blind_index
 from gonghui.core.validators import normalise_phone, parse_resident_id
@@ -351,27 +352,32 @@ def _create(
         employer, created = new_employer_register(actor=actor, new=new)
         appeal.employer, appeal.employer_name = employer, employer.name
         after.update(employer=employer.pk, employer_created=created)
-    insert(appeal)
-    _event(
-        appeal,
-        EventKind.RECEIVED,
-        actor=actor,
-        public=True,
-        to_state=State.RECEIVED,
-        message=(
-            _("Appeal received (%(channel)s).") % {"channel": Channel(channel).label}
-            if appeal.station is None
-            else _("Appeal received (%(channel)s) at %(station)s.")
-            % {"channel": Channel(channel).label, "station": appeal.station.name}
-        ),
+    received = (
+        _("Appeal received (%(channel)s).") % {"channel": Channel(channel).label}
+        if appeal.station is None
+        else _("Appeal received (%(channel)s) at %(station)s.")
+        % {"channel": Channel(channel).label, "station": appeal.station.name}
     )
-    audit.record(
-        actor=actor,
-        action=ChangeRecord.Action.CREATE,
-        verb="appeal_intake",
-        obj=appeal,
-        after=after,
-        organisation_path=organisation.path,
+    insert_with(
+        appeal,
+        lambda stored: [
+            _event_row(
+                stored,
+                EventKind.RECEIVED,
+                actor=actor,
+                public=True,
+                to_state=State.RECEIVED,
+                message=received,
+            ),
+            audit.change_record(
+                actor=actor,
+                action=ChangeRecord.Action.CREATE,
+                verb="appeal_intake",
+                obj=stored,
+                after=after,
+                organisation_path=organisation.path,
+            ),
+        ],
     )
     if new is not None and after["employer_created"]:
         _event(

@@ -85,6 +85,22 @@ def test_idempotent_intake_returns_the_first_appeal(make_appeal) -> None:
     assert Appeal.objects.count() == 1
 
 
+def test_intake_writes_appeal_event_and_audit_in_one_statement_on_postgresql(
+    cast, make_appeal
+) -> None:  # type: ignore[no-untyped-def]
+    from django.test.utils import CaptureQueriesContext
+
+    make_appeal()  # takes the process's blocks of case numbers and keys first
+    with CaptureQueriesContext(connection) as queries:
+        appeal = make_appeal(facts="单位不给缴纳社会保险，也不签劳动合同。")
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+    assert len(inserts) == (1 if connection.vendor == "postgresql" else 3)
+    event = appeal.events.get()
+    assert event.kind == EventKind.RECEIVED and event.pk
+    record = ChangeRecord.objects.get(verb="appeal_intake", object_id=str(appeal.pk))
+    assert record.after["number"] == appeal.number and record.actor_name == cast.hotline.username
+
+
 def test_consultation_answered_on_the_spot_is_closed(make_appeal) -> None:
     appeal = make_appeal(request_type="consultation", answer="试用期最长不超过六个月。")
     assert appeal.state == State.CLOSED
