@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 
 M = TypeVar("M", bound=models.Model)
 
@@ -80,15 +80,15 @@ def insert(obj: M) -> M:
 
 def insert_with(parent: M, children_of: Callable[[M], Sequence[models.Model]]) -> M:
     """Store the new ``parent`` and the new rows ``children_of(parent)`` builds once the parent
-    has its key; their keys are set like ``insert`` sets them. Run it in a transaction where the
-    rows must stand or fall together elsewhere than on PostgreSQL (one statement there)."""
+    has its key, all or none; their keys are set like ``insert`` sets them."""
     model = type(parent)
     alias = router.db_for_write(model, instance=parent)
     connection = connections[alias]
     if connection.vendor != "postgresql" or not getattr(model._meta.pk, "db_returning", False):
-        insert(parent)
-        for child in children_of(parent):
-            insert(child)
+        with transaction.atomic(using=alias, savepoint=False):
+            insert(parent)
+            for child in children_of(parent):
+                insert(child)
         return parent
     parent.pk = _reserved_key(model, alias)
     children = list(children_of(parent))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import Any
 
@@ -224,8 +225,14 @@ def appeal_intake_once(
     if organisation is not None or station is not None:
         _receive_at(actor, appeal, organisation, station)
     appeal.number = take_case_number(timezone.localtime(appeal.received_at).year)
+    # The appeal, its event and its audit record are stored all or none by themselves (one
+    # statement on PostgreSQL). A transaction block is needed only for an intake that writes
+    # more, or inside a caller's transaction, where its savepoint keeps a repeated key from
+    # breaking the caller's transaction.
+    alone = not (new or files or answer.strip() or transaction.get_connection().in_atomic_block)
+    alone = alone and appeal.subject.code != "emergency"
     try:
-        with transaction.atomic():
+        with contextlib.nullcontext() if alone else transaction.atomic():
             return _create(actor, appeal, answer.strip(), files or [], new), True
     except IntegrityError:
         # The key is known (a retry, or a concurrent request that committed first): answer
