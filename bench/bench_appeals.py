@@ -19,6 +19,11 @@ For each database, in one run:
    against the peer: the same number of bare ``GET /healthz`` round trips (one SELECT 1) from
    the same clients — the ceiling of this server on this machine. Before measuring, 2 × clients
    intake requests (not counted) warm the workers up: each loads the classifier once.
+   Each client keeps its connection alive, as browsers and integrations' HTTP pools do
+   (``--new-connections``: one TCP connection per request). gunicorn runs ``--workers`` (2) ×
+   ``--threads`` (6), the configuration docs/operations.md recommends for two cores.
+4. reports where the machine's CPU went during the intake run, per request: gunicorn's
+   processes, the load generator itself, and the rest (the database server, the kernel).
 
 The classifier's speed (ms per text on the held-out split, against the 5 ms limit) is measured
 once, without a database.
@@ -478,8 +483,8 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--appeals", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=6, help="threads per gunicorn worker")
     parser.add_argument(
         "--new-connections",
         action="store_true",
