@@ -67,4 +67,3 @@ def test_unique_violation_raises_and_leaves_nothing() -> None:
 def test_models_written_by_insert_have_no_save_signals(model: type) -> None:
     """insert() sends no signals; a receiver added on these models would silently miss rows."""
     assert not pre_save.has_listeners(model) and not post_save.has_listeners(model)
-
