@@ -92,19 +92,25 @@ def insert_with(parent: M, children_of: Callable[[M], Sequence[models.Model]]) -
         return parent
     parent.pk = _reserved_key(model, alias)
     children = list(children_of(parent))
-    parts, params = [], []
-    for i, obj in enumerate([parent, *children]):
+    rows: list[models.Model] = [parent, *children]
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, obj in enumerate(rows):
         sql, fields, _returns = _statement(type(obj), alias, with_key=obj is parent)
         parts.append(f"r{i} AS ({sql})")
         params += [
             field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields
         ]
     # The children's generated keys, as one row.
-    keys = ", ".join(f"(SELECT * FROM r{i})" for i in range(1, len(children) + 1)) or "1"  # noqa: S608
+    generated = ", ".join(f"(SELECT * FROM r{i})" for i in range(1, len(children) + 1)) or "1"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {keys}", params)
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {generated}", params)
         row = cursor.fetchone()
-    for obj, key in [(parent, parent.pk), *zip(children, row, strict=False)]:
+    stored: list[tuple[models.Model, Any]] = [
+        (parent, parent.pk),
+        *zip(children, row, strict=False),
+    ]
+    for obj, key in stored:
         obj.pk = key
         obj._state.adding = False
         obj._state.db = alias
