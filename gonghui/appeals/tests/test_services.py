@@ -101,19 +101,6 @@ def test_intake_writes_appeal_event_and_audit_in_one_statement_on_postgresql(
     assert record.after["number"] == appeal.number and record.actor_name == cast.hotline.username
 
 
-@pytest.mark.django_db(transaction=True)
-def test_intake_outside_a_transaction_stores_once_and_answers_a_retry(cast, make_appeal) -> None:  # type: ignore[no-untyped-def]
-    """The plain intake runs without a transaction block of its own (one statement on
-    PostgreSQL): a repeated key still gets the first appeal and leaves nothing half-written."""
-    assert not connection.in_atomic_block
-    first = make_appeal(idempotency_key="t-1")
-    again = make_appeal(idempotency_key="t-1", facts="重复提交的另一段内容")
-    assert again.pk == first.pk and again.number == first.number
-    assert Appeal.objects.count() == 1
-    assert first.events.count() == 1
-    assert ChangeRecord.objects.filter(verb="appeal_intake").count() == 1
-
-
 def test_consultation_answered_on_the_spot_is_closed(make_appeal) -> None:
     appeal = make_appeal(request_type="consultation", answer="试用期最长不超过六个月。")
     assert appeal.state == State.CLOSED
