@@ -77,28 +77,10 @@ def snapshot(
     return data
 
 
-def record(
-    *,
-    actor: Any,
-    action: str,
-    obj: models.Model,
-    verb: str = "",
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    organisation_path: str = "",
-) -> ChangeRecord:
-    """Append one change record; call it inside the service's transaction."""
-    return insert(
-        change_record(
-            actor=actor,
-            action=action,
-            obj=obj,
-            verb=verb,
-            before=before,
-            after=after,
-            organisation_path=organisation_path,
-        )
-    )
+def record(**fields: Any) -> ChangeRecord:
+    """Append one change record (``fields`` as for ``change_record``); call it inside the
+    service's transaction."""
+    return insert(change_record(**fields))
 
 
 def change_record(

@@ -66,16 +66,22 @@ def insert(obj: M) -> M:
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
     sql, fields, returns_pk = _statement(model, alias)
-    params: list[Any] = [
-        field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if returns_pk:
-            obj.pk = cursor.fetchone()[0]
+        cursor.execute(sql, _values(obj, fields, connection))
+        _stored(obj, alias, cursor.fetchone()[0] if returns_pk else obj.pk)
+    return obj
+
+
+def _values(obj: models.Model, fields: tuple[Any, ...], connection: Any) -> list[Any]:
+    """The row's values as ``save()`` sends them (``pre_save`` for auto_now_add, then the
+    field's own conversion: JSON, dates, encryption)."""
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+
+
+def _stored(obj: models.Model, alias: str, key: Any) -> None:
+    obj.pk = key
     obj._state.adding = False
     obj._state.db = alias
-    return obj
 
 
 def insert_with(parent: M, children_of: Callable[[M], Sequence[models.Model]]) -> M:
@@ -98,9 +104,7 @@ def insert_with(parent: M, children_of: Callable[[M], Sequence[models.Model]]) -
     for i, obj in enumerate(rows):
         sql, fields, _returns = _statement(type(obj), alias, with_key=obj is parent)
         parts.append(f"r{i} AS ({sql})")
-        params += [
-            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields
-        ]
+        params += _values(obj, fields, connection)
     # The children's generated keys, as one row.
     generated = ", ".join(f"(SELECT * FROM r{i})" for i in range(1, len(children) + 1)) or "1"  # noqa: S608
     with connection.cursor() as cursor:

@@ -16,6 +16,10 @@ from gonghui.core import audit
 from gonghui.core.errors import Conflict, ScopeViolation
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
 class RequestIdMiddleware:
     """Give every request an id (echoed as ``X-Request-ID``) that audit rows carry."""
 
@@ -40,7 +44,7 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
-        if request.path_info.startswith("/api/"):
+        if _is_api(request):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 
@@ -50,7 +54,7 @@ class MessageMiddleware(DjangoMessageMiddleware):
     message storage (cookie and session back-ends) that every page request pays for."""
 
     def process_request(self, request: HttpRequest) -> None:
-        if not request.path_info.startswith("/api/"):
+        if not _is_api(request):
             super().process_request(request)
 
 

@@ -44,30 +44,9 @@ def _actor_name(actor: Any) -> str:
     return actor.full_name or actor.username
 
 
-def _event(
-    appeal: Appeal,
-    kind: str,
-    *,
-    actor: Any = None,
-    message: str = "",
-    public: bool = False,
-    from_state: str = "",
-    to_state: str = "",
-    actor_name: str | None = None,
-) -> AppealEvent:
-    """Append an event to the appeal's timeline."""
-    return insert(
-        _event_row(
-            appeal,
-            kind,
-            actor=actor,
-            message=message,
-            public=public,
-            from_state=from_state,
-            to_state=to_state,
-            actor_name=actor_name,
-        )
-    )
+def _event(appeal: Appeal, kind: str, **fields: Any) -> AppealEvent:
+    """Append an event to the appeal's timeline (``fields`` as for ``_event_row``)."""
+    return insert(_event_row(appeal, kind, **fields))
 
 
 def _event_row(

@@ -229,8 +229,13 @@ def appeal_intake_once(
     # statement on PostgreSQL). A transaction block is needed only for an intake that writes
     # more, or inside a caller's transaction, where its savepoint keeps a repeated key from
     # breaking the caller's transaction.
-    alone = not (new or files or answer.strip() or transaction.get_connection().in_atomic_block)
-    alone = alone and appeal.subject.code != "emergency"
+    alone = not (
+        new
+        or files
+        or answer.strip()
+        or appeal.subject.code == "emergency"
+        or transaction.get_connection().in_atomic_block
+    )
     try:
         with contextlib.nullcontext() if alone else transaction.atomic():
             return _create(actor, appeal, answer.strip(), files or [], new), True
