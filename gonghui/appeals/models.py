@@ -22,7 +22,7 @@ from gonghui.appeals.choices import (
     State,
 )
 from gonghui.core.models import Division, TimeStampedModel
-from gonghui.core.pii import EncryptedTextField
+from gonghui.core.pii import BlindIndexField, EncryptedTextField
 
 
 class Subject(models.Model):
@@ -122,9 +122,9 @@ class Appeal(TimeStampedModel):
     received_on = models.DateField(_("received on"), null=True, blank=True)
     caller_name = models.CharField(_("caller name"), max_length=50)
     phone = EncryptedTextField(_("phone"))
-    phone_hash = models.CharField(max_length=64)
+    phone_hash = BlindIndexField()
     id_number = EncryptedTextField(_("ID number"), blank=True, default="")
-    id_number_hash = models.CharField(max_length=64, blank=True, default="")
+    id_number_hash = BlindIndexField(blank=True, default=b"")
     employer = models.ForeignKey(
         "orgs.Employer",
         verbose_name=_("employer"),

@@ -58,7 +58,7 @@ def appeal_list(
             Q(number=q.strip().upper())  # case numbers are upper case: the unique index serves it
             | Q(caller_name=q)
             | Q(employer_name__icontains=q)
-            | Q(phone_hash=phone_hash or "-")
+            | Q(phone_hash=phone_hash or b"-")
         )
     if state == "open" or open_only:
         qs = qs.filter(state__in=OPEN_STATES)
@@ -89,7 +89,7 @@ def appeal_list(
     return qs.order_by(order, "id")
 
 
-def _phone_hash(text: str) -> str | None:
+def _phone_hash(text: str) -> bytes | None:
     try:
         return blind_index("phone", normalise_phone(text))
     except Exception:

@@ -43,7 +43,7 @@ def rate_limited(phone: str, address: str) -> bool:
     """Count one submission per phone and per address in the window; True when over a limit."""
     per_phone, per_address = _limits()
     try:
-        phone_key = blind_index("phone", normalise_phone(phone))
+        phone_key = blind_index("phone", normalise_phone(phone)).hex()
     except ValidationError:
         phone_key = ""
     over = False

@@ -27,7 +27,7 @@ from gonghui.accounts.scoping import require_scope, subtree_q
 from gonghui.core import audit
 from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
-from gonghui.core.pii import blind_index, encrypt
+from gonghui.core.pii import blind_index_many, encrypt_many
 from gonghui.memberimport import bulk, files
 from gonghui.memberimport.models import ImportBatch, ImportedMembership, ImportMode, ImportStatus
 from gonghui.memberimport.rules import (
@@ -114,8 +114,8 @@ class Prepared:
     header_index: int
     parsed: ParseResult
     # id_number_hash → id of a registered person without a live membership (re-joining).
-    returning: dict[str, int] = field(default_factory=dict)
-    hashes: dict[int, str] = field(default_factory=dict)  # row number → id_number_hash
+    returning: dict[bytes, int] = field(default_factory=dict)
+    hashes: dict[int, bytes] = field(default_factory=dict)  # row number → id_number_hash
 
 
 def prepare(data: bytes, file_name: str, *, today: datetime.date | None = None) -> Prepared:
@@ -135,8 +135,11 @@ def _check_registry(prepared: Prepared) -> None:
     registered before without one. One query per chunk on the unique hash index."""
     parsed = prepared.parsed
     if not prepared.hashes:  # computed once; the re-check under the transaction reuses them
-        prepared.hashes = {row.row: blind_index("id", row.id_number) for row in parsed.valid}
-    known: dict[str, tuple[int, bool]] = {}
+        digests = blind_index_many("id", [row.id_number for row in parsed.valid])
+        prepared.hashes = {
+            row.row: digest for row, digest in zip(parsed.valid, digests, strict=True)
+        }
+    known: dict[bytes, tuple[int, bool]] = {}
     for pk, digest, is_live in _registered(list(prepared.hashes.values())):
         known[digest] = (pk, is_live)
     if not known:
@@ -167,7 +170,7 @@ def _check_registry(prepared: Prepared) -> None:
     parsed.errors.sort(key=lambda error: error.row)
 
 
-def _registered(hashes: list[str]) -> Iterator[tuple[int, str, bool]]:
+def _registered(hashes: list[bytes]) -> Iterator[tuple[int, bytes, bool]]:
     """(person id, ID hash, holds a live membership) of the registered people among ``hashes``.
 
     PostgreSQL gets each chunk as one array parameter (``= ANY(%s)``): with thousands of
@@ -484,29 +487,15 @@ def _insert_rows(
     def chunks() -> Iterator[tuple[int, list[tuple], list[tuple], list[tuple], list[tuple]]]:
         """The rows of each table, chunk by chunk (pure Python: no database access)."""
         for start in range(0, len(rows), CHUNK):
-            person_rows, membership_rows, event_rows, link_rows = [], [], [], []
+            new_people: list[tuple[int, ValidRow, bytes]] = []
+            membership_rows, event_rows, link_rows = [], [], []
             for offset, row in enumerate(rows[start : start + CHUNK], start):
                 digest = prepared.hashes[row.row]
                 person_id = prepared.returning.get(digest)
                 created = person_id is None
                 if created:
                     person_id = next(person_ids)
-                    person_rows.append(
-                        (
-                            person_id,
-                            row.name,
-                            initials[row.name],
-                            encrypt(row.id_number),
-                            digest,
-                            row.sex,
-                            date(row.birth_date),
-                            row.division_code,
-                            row.ethnicity,
-                            encrypt(row.phone) if row.phone else "",
-                            blind_index("phone", row.phone) if row.phone else "",
-                            education_value(row.education),
-                        )
-                    )
+                    new_people.append((person_id, row, digest))
                 membership_id = membership_ids[offset]
                 membership_rows.append(
                     (
@@ -531,6 +520,7 @@ def _insert_rows(
                     )
                 )
                 link_rows.append((batch.pk, membership_id, created))
+            person_rows = _person_rows(new_people, initials, date)
             yield start + len(membership_rows), person_rows, membership_rows, event_rows, link_rows
 
     total = len(rows)
@@ -541,6 +531,32 @@ def _insert_rows(
         links.write(link_rows)
         report(30 + 65 * done // total)
     return total
+
+
+def _person_rows(
+    people: list[tuple[int, ValidRow, bytes]], initials: dict[str, str], date: Callable
+) -> list[tuple]:
+    """Rows of the people a chunk registers, (id, row, ID hash) each: IDs and mobiles encrypted
+    and mobiles indexed with the bulk forms of ``encrypt`` and ``blind_index``."""
+    id_numbers = encrypt_many([row.id_number for _pk, row, _digest in people])
+    phones = [row.phone for _pk, row, _digest in people if row.phone]
+    sealed = iter(zip(encrypt_many(phones), blind_index_many("phone", phones), strict=True))
+    return [
+        (
+            pk,
+            row.name,
+            initials[row.name],
+            id_number,
+            digest,
+            row.sex,
+            date(row.birth_date),
+            row.division_code,
+            row.ethnicity,
+            *(next(sealed) if row.phone else ("", b"")),
+            education_value(row.education),
+        )
+        for (pk, row, digest), id_number in zip(people, id_numbers, strict=True)
+    ]
 
 
 # --- undo --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.scoping import ScopedQuerySet
 from gonghui.core.models import TimeStampedModel
-from gonghui.core.pii import EncryptedTextField
+from gonghui.core.pii import BlindIndexField, EncryptedTextField
 from gonghui.members.choices import (
     LIVE_STATES,
     ApplicationState,
@@ -39,13 +39,13 @@ class Person(TimeStampedModel):
     name = models.CharField(_("name"), max_length=50)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True)
     id_number = EncryptedTextField(_("ID number"))
-    id_number_hash = models.CharField(_("ID number hash"), max_length=64)
+    id_number_hash = BlindIndexField(_("ID number hash"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     id_division_code = models.CharField(_("division of the ID"), max_length=6)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     phone = EncryptedTextField(_("mobile"), blank=True)
-    phone_hash = models.CharField(_("mobile hash"), max_length=64, blank=True)
+    phone_hash = BlindIndexField(_("mobile hash"), blank=True, default=b"")
     education = models.CharField(
         _("education"), max_length=16, choices=Education.choices, blank=True
     )
@@ -184,9 +184,9 @@ class JoinApplication(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=50)
     id_number = EncryptedTextField(_("ID number"))
-    id_number_hash = models.CharField(_("ID number hash"), max_length=64, db_index=True)
+    id_number_hash = BlindIndexField(_("ID number hash"), db_index=True)
     phone = EncryptedTextField(_("mobile"))
-    phone_hash = models.CharField(_("mobile hash"), max_length=64)
+    phone_hash = BlindIndexField(_("mobile hash"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     id_division_code = models.CharField(_("division of the ID"), max_length=6)

@@ -16,22 +16,18 @@ than the load itself.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import functools
-import hmac
 import itertools
-import os
 from collections.abc import Iterator
 from typing import Any
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from gonghui.core import bulkload
+from gonghui.core.pii import blind_index_many, encrypt_many
 from gonghui.core.validators import id_check_character
 from gonghui.members.choices import (
     NEW_EMPLOYMENT_FORM_OCCUPATIONS,
@@ -244,30 +240,6 @@ def _plan(
     return plan
 
 
-class _Sealer:
-    """Bulk twin of core.pii's ``encrypt`` and ``blind_index`` (same formats, tested against
-    them): one ``os.urandom`` call per chunk for the nonces and the one-shot C HMAC, because
-    1.3M people need 2.6M of each."""
-
-    def __init__(self) -> None:
-        self.aead = AESGCM(settings.GONGHUI_PII_KEY)
-        self.hash_key = settings.GONGHUI_PII_HASH_KEY
-
-    def encrypt_many(self, values: list[str]) -> list[str]:
-        nonces = os.urandom(12 * len(values))
-        seal = self.aead.encrypt
-        b64 = base64.b64encode
-        out = []
-        for i, value in enumerate(values):
-            nonce = nonces[12 * i : 12 * i + 12]
-            out.append(b64(b"\x01" + nonce + seal(nonce, value.encode(), None)).decode())
-        return out
-
-    def index_many(self, kind: str, values: list[str]) -> list[str]:
-        key = self.hash_key
-        return [hmac.digest(key, f"{kind}:{v}".encode(), "sha256").hex() for v in values]
-
-
 def _rows(
     world: Any,
     plan: list[tuple[datetime.date, datetime.date | None, bool]],
@@ -277,7 +249,6 @@ def _rows(
     cards: list[str],
 ) -> Iterator[tuple[list[tuple], list[tuple]]]:
     rng = world.rng
-    sealer = _Sealer()
     # Timestamps and dates go in as text, formatted once here rather than by the driver for
     # every row (the same text either backend would store).
     moment = timezone.now()
@@ -297,10 +268,10 @@ def _rows(
         names = people.names(n)
         ids = [people.id_number(joined.year) for joined, _e, _n in chunk]
         phones = people.phones(n)
-        id_cipher = sealer.encrypt_many(ids)
-        phone_cipher = sealer.encrypt_many(phones)
-        id_hash = sealer.index_many("id", ids)
-        phone_hash = sealer.index_many("phone", phones)
+        id_cipher = encrypt_many(ids)
+        phone_cipher = encrypt_many(phones)
+        id_hash = blind_index_many("id", ids)
+        phone_hash = blind_index_many("phone", phones)
         ethnicity = rng.choices(_ETHNICITIES, k=n)
         education = rng.choices(_EDUCATION, cum_weights=education_w, k=n)
         general_place = rng.choices(places.general, cum_weights=places.general_cum, k=n)

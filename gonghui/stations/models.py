@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.scoping import ScopedQuerySet
 from gonghui.core.models import Division, TimeStampedModel
-from gonghui.core.pii import EncryptedTextField, mask_phone
+from gonghui.core.pii import BlindIndexField, EncryptedTextField, mask_phone
 from gonghui.orgs.models import Organisation
 from gonghui.stations.choices import (
     OPEN_STATUSES,
@@ -74,7 +74,7 @@ class Station(TimeStampedModel):
     partner = models.CharField(_("Co-building partner"), max_length=100, blank=True)
     manager_name = models.CharField(_("Manager"), max_length=50, blank=True)
     manager_phone = EncryptedTextField(_("Manager phone"), blank=True, default="")
-    manager_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    manager_phone_hash = BlindIndexField(blank=True, default=b"", db_index=True)
     service_phone = models.CharField(_("Service phone"), max_length=20, blank=True)
     schedule = models.JSONField(_("Weekly opening hours"), default=list, blank=True)
     is_24h = models.BooleanField(_("Open 24 hours"), default=False)

@@ -100,8 +100,8 @@ def new_station_code(division_code: str) -> str:
     return f"GH{division_code}{next_number(f'station:{division_code}'):04d}"
 
 
-def _phone_hash(phone: str) -> str:
-    return blind_index("phone", phone) if phone else ""
+def _phone_hash(phone: str) -> bytes:
+    return blind_index("phone", phone) if phone else b""
 
 
 @transaction.atomic

@@ -327,7 +327,7 @@ def _prepare(
         phone=clean["phone"],
         phone_hash=blind_index("phone", clean["phone"]),
         id_number=clean["id_number"],
-        id_number_hash=blind_index("id", clean["id_number"]) if clean["id_number"] else "",
+        id_number_hash=blind_index("id", clean["id_number"]) if clean["id_number"] else b"",
         employer=clean["employer"],
         employer_name=clean["employer_name"],
         division=clean["division"],

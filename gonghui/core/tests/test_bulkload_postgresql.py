@@ -26,13 +26,13 @@ TABLES = [
 ]
 
 
-def _person(id_hash: str) -> None:
+def _person(id_hash: bytes) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO members_person (created_at, updated_at, name, name_initials, id_number, "
             "id_number_hash, sex, birth_date, id_division_code, ethnicity, phone, phone_hash, "
             "education) VALUES (now(), now(), '张三', 'zs', '', %s, 'M', '1990-01-01', "
-            "'640104', '', '', '', '')",
+            "'640104', '', '', ''::bytea, '')",
             [id_hash],
         )
 
@@ -48,7 +48,7 @@ def test_drops_secondary_indexes_and_keys_and_restores_them_exactly() -> None:
     with bulkload.indexes_dropped(*TABLES) as stripped:
         assert stripped == TABLES
         during = _names(TABLES)
-        _person("h1")
+        _person(b"h1")
     # Primary keys and CHECK constraints stay; secondary indexes, unique constraints and foreign
     # keys go (the partial unique index through the model's own SQL).
     assert "members_person_pkey" in during
@@ -67,7 +67,7 @@ def test_drops_secondary_indexes_and_keys_and_restores_them_exactly() -> None:
         assert gone not in during
     assert bulkload.catalog(TABLES) == before
     # and the indexes work on the row loaded meanwhile
-    assert Person.objects.get(id_number_hash="h1").name == "张三"
+    assert Person.objects.get(id_number_hash=b"h1").name == "张三"
 
 
 def test_what_cannot_be_recreated_identically_stays() -> None:
@@ -107,13 +107,13 @@ def test_rows_loaded_meanwhile_are_checked_when_everything_returns() -> None:
         transaction.atomic(),
         bulkload.indexes_dropped("members_person"),
     ):
-        _person("dup")  # twice: the unique keyed hash is rebuilt over duplicates
-        _person("dup")
+        _person(b"dup")  # twice: the unique keyed hash is rebuilt over duplicates
+        _person(b"dup")
     assert bulkload.catalog(TABLES) == before
 
 
 def test_tables_that_hold_rows_are_left_alone() -> None:
-    _person("h2")
+    _person(b"h2")
     before = bulkload.catalog(["members_person"])
     with bulkload.indexes_dropped(
         "members_person", "members_membershipevent", max_existing_rows=0

@@ -79,7 +79,7 @@ def clean_phone(raw: str, field: str = "phone") -> str:
         raise ValidationError({field: error.messages}, code=error.code) from None
 
 
-def live_membership_of(id_number_hash: str) -> Membership | None:
+def live_membership_of(id_number_hash: bytes) -> Membership | None:
     return (
         Membership.objects.filter(person__id_number_hash=id_number_hash, state__in=LIVE_STATES)
         .select_related("organisation")
