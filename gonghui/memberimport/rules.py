@@ -12,7 +12,7 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -486,33 +486,51 @@ def _file_error() -> ValidationError:
 
 
 def read_table(file_name: str, data: bytes) -> list[list[Any]]:
-    """The first sheet of a workbook, or a CSV file, as rows of cells (row 1 first).
+    """The rows of ``iter_table`` as one list, for the error report, which needs them all."""
+    return list(iter_table(file_name, data))
 
+
+def iter_table(file_name: str, data: bytes) -> Iterator[list[Any]]:
+    """The first sheet of a workbook, or a CSV file, row by row (row 1 first).
+
+    A 100k-row sheet held as Python lists is ~100 MB; validation only needs one row at a time.
     Workbooks are read with python-calamine (Rust; ~10× openpyxl). CSV may be UTF-8 with or
-    without a BOM, or GBK/GB18030 as saved by Chinese Excel.
+    without a BOM, or GBK/GB18030 as saved by Chinese Excel. A file that is not a spreadsheet
+    raises here, before the first row.
     """
     suffix = file_name.lower().rsplit(".", 1)[-1] if "." in file_name else ""
     if f".{suffix}" in SPREADSHEET_SUFFIXES:
-        return _read_workbook(data)
+        return _workbook_rows(data)
     if suffix in ("csv", "txt"):
-        return _read_csv(data)
+        return _csv_rows(data)
     raise ValidationError(
         _("Only Excel workbooks (.xlsx) and CSV files can be imported."), code="file_type"
     )
 
 
-def _read_workbook(data: bytes) -> list[list[Any]]:
+def _workbook_rows(data: bytes) -> Iterator[list[Any]]:
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
             raise _file_error()
-        # skip_empty_area=False keeps leading empty rows so row numbers match the sheet.
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_index(0)
     except ValidationError:
         raise
     except Exception:  # calamine raises several error types for damaged files
+        raise _file_error() from None
+    return _sheet_rows(sheet)
+
+
+def _sheet_rows(sheet: Any) -> Iterator[list[Any]]:
+    # calamine starts each row at the sheet's first used column but yields the leading empty
+    # rows; empty cells in front keep column positions as Excel shows them.
+    padding = [""] * (sheet.start[1] if sheet.start else 0)
+    try:
+        for row in sheet.iter_rows():
+            yield padding + row if padding else row
+    except Exception:
         raise _file_error() from None
 
 
@@ -534,14 +552,18 @@ def _decode(data: bytes) -> str:
     raise _file_error()
 
 
-def _read_csv(data: bytes) -> list[list[Any]]:
+def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     text = _decode(data)
     # The delimiter is the one the first line uses most (comma, tab or semicolon): more
     # predictable than guessing from the data rows.
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count)
+    return _csv_reader_rows(text, delimiter)
+
+
+def _csv_reader_rows(text: str, delimiter: str) -> Iterator[list[Any]]:
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error:
         raise _file_error() from None
 
@@ -555,8 +577,14 @@ def split_header(table: list[list[Any]]) -> tuple[HeaderMap, int]:
 
 
 def parse_table(
-    table: list[list[Any]], *, today: datetime.date, occupation_of: Any = None
+    table: Iterable[list[Any]], *, today: datetime.date, occupation_of: Any = None
 ) -> ParseResult:
-    header, index = split_header(table)
-    rows = ((number + 1, table[number]) for number in range(index + 1, len(table)))
+    """Find the header (the first non-blank row) and check every row after it."""
+    rows = enumerate(table, 1)  # spreadsheet row numbers
+    for _number, row in rows:
+        if not row_is_blank(row):
+            header = map_headers(row)
+            break
+    else:
+        raise ValidationError(_("The file is empty."), code="file_empty")
     return validate_rows(rows, header, today=today, occupation_of=occupation_of)

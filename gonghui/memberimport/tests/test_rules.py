@@ -183,6 +183,30 @@ def test_row_numbers_follow_the_sheet_when_it_starts_lower():
     assert _codes(result) == [(4, "手机号", "phone_format")]
 
 
+def test_sheet_read_row_by_row_keeps_excel_rows_and_columns():
+    """Data starting at C3: rows and columns in front come back empty, as Excel numbers them
+    (the same table as calamine's whole-sheet read)."""
+    import io
+
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row_number, row in enumerate([HEADER, member_row(1, **{"手机号": "1"})], 3):
+        for column, value in enumerate(row, 3):
+            sheet.cell(row=row_number, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    whole = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    table = rules.read_table("a.xlsx", data)
+    assert table == whole.to_python(skip_empty_area=False)
+    assert table[2][2:4] == ["姓名", "身份证号"]
+    result = rules.parse_table(rules.iter_table("a.xlsx", data), today=TODAY)
+    assert _codes(result) == [(4, "手机号", "phone_format")]
+
+
 def test_excel_truncated_id_text_is_flagged():
     # What Excel shows for an ID it kept as a number: 15 significant digits, then zeros.
     result = _parse([member_row(1, **{"身份证号": "640104199001011000"})])
