@@ -175,7 +175,7 @@ def child_base(existing: int) -> dict:
     from django.utils import timezone
 
     from gonghui.core.pii import blind_index, encrypt
-    from gonghui.members.rules import format_card_number
+    from gonghui.members.rules import bulk_name_initials, format_card_number
     from gonghui.orgs.models import Employer
 
     call_command("migrate", verbosity=0)
@@ -200,13 +200,15 @@ def child_base(existing: int) -> dict:
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, existing, chunk):
             stop = min(existing, start + chunk)
+            names = [person_name(i) for i in range(start, stop)]
+            initials = bulk_name_initials(names)
             people = [
                 (
                     i + 1,
                     now,
                     now,
-                    person_name(i),
-                    "",
+                    names[i - start],
+                    initials[names[i - start]],
                     cipher,
                     blind_index("id", id_number(i)),
                     "M",
@@ -259,7 +261,7 @@ def _parsed_tuples(rows: int) -> tuple[list, list, list]:
     from django.utils import timezone
 
     from gonghui.core.pii import blind_index, encrypt
-    from gonghui.members.rules import format_card_number
+    from gonghui.members.rules import bulk_name_initials, format_card_number
 
     union, actor = _world()
     with connection.cursor() as cursor:
@@ -271,15 +273,17 @@ def _parsed_tuples(rows: int) -> tuple[list, list, list]:
         event0 = cursor.fetchone()[0] + 1
     now = timezone.now()
     people, memberships, events = [], [], []
-    for n in range(rows):
-        cells = file_row(NEW_OFFSET + n)
+    file_rows = [file_row(NEW_OFFSET + n) for n in range(rows)]
+    # The real initials: they go into an index at random places, as ours do.
+    initials = bulk_name_initials([cells[0] for cells in file_rows])
+    for n, cells in enumerate(file_rows):
         people.append(
             (
                 person0 + n,
                 now,
                 now,
                 cells[0],
-                "x",
+                initials[cells[0]],
                 encrypt(cells[1]),
                 blind_index("id", cells[1]),
                 "M",
