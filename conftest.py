@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from gonghui.core import workdays
 from gonghui.testing import Cast, build_cast
+
+# PostgreSQL-only behaviour lives in *_postgresql.py modules, collected on PostgreSQL only.
+collect_ignore_glob = (
+    [] if "postgresql" in settings.DATABASES["default"]["ENGINE"] else ["*_postgresql.py"]
+)
 
 
 @pytest.fixture

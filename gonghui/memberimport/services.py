@@ -533,12 +533,13 @@ def _insert_rows(
             yield start + len(membership_rows), person_rows, membership_rows, event_rows, link_rows
 
     total = len(rows)
-    for done, person_rows, membership_rows, event_rows, link_rows in bulk.built_ahead(chunks()):
-        people.write(person_rows)
-        memberships.write(membership_rows)
-        events.write(event_rows)
-        links.write(link_rows)
-        report(30 + 65 * done // total)
+    with bulk.foreign_keys_checked_per_statement():
+        for done, person_rows, membership_rows, event_rows, link_rows in bulk.built_ahead(chunks()):
+            people.write(person_rows)
+            memberships.write(membership_rows)
+            events.write(event_rows)
+            links.write(link_rows)
+            report(30 + 65 * done // total)
     return total
 
 
