@@ -2,8 +2,8 @@
 
 Resident ID numbers and phone numbers are stored as AES-256-GCM ciphertext (``EncryptedTextField``)
 with a keyed-hash "blind index" beside them (``blind_index``, ``BlindIndexField``) so that exact
-lookups and de-duplication work without decrypting. The UI and exports show the masked form unless the actor
-holds the capability to reveal, and ``reveal`` writes an audit row every time.
+lookups and de-duplication work without decrypting. The UI and exports show the masked form unless
+the actor holds the capability to reveal, and ``reveal`` writes an audit row every time.
 """
 
 from __future__ import annotations
