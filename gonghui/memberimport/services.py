@@ -60,7 +60,7 @@ def sqlite_cache_mb() -> int:
 
     128 MB holds the pages that 100k new people dirty in the keyed-hash and name indexes of a
     1M-member registry (the person insert takes ~40 % less time); a 100k-row import then peaks
-    at ~450 MB. SQLite takes the pages only as it needs them, so a small file costs nothing.
+    at ~400 MB. SQLite takes the pages only as it needs them, so a small file costs nothing.
     """
     return int(getattr(settings, "GONGHUI_IMPORT_SQLITE_CACHE_MB", 128))
 
