@@ -110,14 +110,10 @@ def insert_with(parent: M, children_of: Callable[[M], Sequence[models.Model]]) -
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(parts)} SELECT {generated}", params)
         row = cursor.fetchone()
-    stored: list[tuple[models.Model, Any]] = [
-        (parent, parent.pk),
-        *zip(children, row, strict=False),
-    ]
-    for obj, key in stored:
-        obj.pk = key
-        obj._state.adding = False
-        obj._state.db = alias
+    _stored(parent, alias, parent.pk)
+    # ``row`` is "1" alone when there are no children.
+    for child, key in zip(children, row, strict=False):
+        _stored(child, alias, key)
     return parent
 
 

@@ -50,26 +50,6 @@ def sqlite_page_cache(megabytes: int) -> Iterator[None]:
             cursor.execute("PRAGMA shrink_memory")
 
 
-@contextmanager
-def foreign_keys_checked_per_statement() -> Iterator[None]:
-    """PostgreSQL: check foreign keys as each statement ends instead of at the commit.
-
-    The platform's foreign keys are ``DEFERRABLE INITIALLY DEFERRED`` (Django's default), so a
-    100k-row import would queue 700k checks for the commit, where nothing else can run beside
-    them. Checked as each chunk's COPY ends, they overlap with the building of the next chunk
-    (``built_ahead``). The same checks either way, in the same transaction: a broken reference
-    still fails the whole import. Deferred again afterwards; no-op on SQLite.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    yield  # after an error the transaction is rolled back, which ends the setting too
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
 def built_ahead(items: Iterable[T], *, background: bool | None = None) -> Iterator[T]:
     """``items``, each one built in a background thread while the caller writes the previous.
 

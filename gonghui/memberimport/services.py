@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.accounts.scoping import require_scope, subtree_q
-from gonghui.core import audit
+from gonghui.core import audit, bulkload
 from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
 from gonghui.core.pii import BLIND_INDEX_BYTES, blind_index_many, encrypt_many
@@ -533,7 +533,7 @@ def _insert_rows(
             yield start + len(membership_rows), person_rows, membership_rows, event_rows, link_rows
 
     total = len(rows)
-    with bulk.foreign_keys_checked_per_statement():
+    with bulkload.foreign_keys_checked_per_statement():
         for done, person_rows, membership_rows, event_rows, link_rows in bulk.built_ahead(chunks()):
             people.write(person_rows)
             memberships.write(membership_rows)

@@ -13,17 +13,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from gonghui.core import bulkload
+from gonghui.core.tests.test_bulkload import TABLES
 
 pytestmark = pytest.mark.django_db
-
-TABLES = [
-    "members_person",
-    "members_membership",
-    "members_membershipevent",
-    "appeals_appeal",
-    "appeals_appealevent",
-    "stations_stationdailycount",
-]
 
 
 def _person(id_hash: bytes) -> None:
@@ -164,3 +156,26 @@ def test_small_seed_leaves_the_schema_as_migrated() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM members_membershipevent")
         assert cursor.fetchone()[0] > 0
+
+
+DANGLING_EVENT = (
+    "INSERT INTO members_membershipevent (membership_id, kind, at, note, data)"
+    " VALUES (2147483000, 'joined', now(), '', '{}')"
+)
+
+
+def test_foreign_keys_checked_per_statement_then_deferred_again() -> None:
+    with connection.cursor() as cursor:
+        with (
+            pytest.raises(IntegrityError),
+            transaction.atomic(),
+            bulkload.foreign_keys_checked_per_statement(),
+        ):
+            cursor.execute(DANGLING_EVENT)  # fails here, not at the commit
+        with transaction.atomic():
+            with bulkload.foreign_keys_checked_per_statement():
+                pass
+            cursor.execute(DANGLING_EVENT)  # deferred again: accepted for now...
+            with pytest.raises(IntegrityError):
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ...and refused at the check
+            transaction.set_rollback(True)
