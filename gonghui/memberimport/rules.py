@@ -568,8 +568,9 @@ def _csv_reader_rows(text: str, delimiter: str) -> Iterator[list[Any]]:
         raise _file_error() from None
 
 
-def split_header(table: list[list[Any]]) -> tuple[HeaderMap, int]:
-    """Find the header: the first non-blank row. Returns the map and its 0-based index."""
+def split_header(table: Iterable[list[Any]]) -> tuple[HeaderMap, int]:
+    """Find the header: the first non-blank row. Returns the map and its 0-based index; an
+    iterator is left just after the header row."""
     for index, row in enumerate(table):
         if not row_is_blank(row):
             return map_headers(row), index
@@ -580,11 +581,7 @@ def parse_table(
     table: Iterable[list[Any]], *, today: datetime.date, occupation_of: Any = None
 ) -> ParseResult:
     """Find the header (the first non-blank row) and check every row after it."""
-    rows = enumerate(table, 1)  # spreadsheet row numbers
-    for _number, row in rows:
-        if not row_is_blank(row):
-            header = map_headers(row)
-            break
-    else:
-        raise ValidationError(_("The file is empty."), code="file_empty")
-    return validate_rows(rows, header, today=today, occupation_of=occupation_of)
+    rows = iter(table)
+    header, index = split_header(rows)
+    numbered = enumerate(rows, index + 2)  # spreadsheet row numbers (row 1 first)
+    return validate_rows(numbered, header, today=today, occupation_of=occupation_of)
