@@ -13,8 +13,8 @@ For each database, in one run:
   peer   django-import-export 4 (``use_bulk=True``) importing ``--peer-rows`` of the same rows
          into Person from the same kind of XLSX; rolled back;
   ours   the whole pipeline end to end: read the XLSX (python-calamine), validate every row,
-         de-duplicate against the registry, encrypt, insert persons, memberships, timeline
-         events and batch links, one audit record;
+         de-duplicate against the registry, encrypt, insert persons, memberships and timeline
+         events, one audit record;
   undo   undoing that batch.
 Each step runs in its own process, limit and ours each on a fresh copy of the base; peak memory
 is that process's maximum resident set size. The children run with DEBUG off, as production does.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +61,12 @@ class ImportBatch(models.Model):
     error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     # [{"row", "column", "code", "message"}, ...] as checked at preview (and again at apply).
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    # Employers the batch registered, removed again by an undo when nothing else uses them.
+    # What the batch created, so that an undo removes exactly that: its memberships and the
+    # people it registered as [first, last] id runs (``id_runs``: the ids of one import are
+    # reserved together, so 100k memberships are one pair), and the employers it registered,
+    # removed again when nothing else uses them.
+    membership_ids = models.JSONField(default=list, blank=True)
+    person_ids = models.JSONField(default=list, blank=True)
     created_employer_ids = models.JSONField(default=list, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
@@ -87,22 +94,17 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
 
-class ImportedMembership(models.Model):
-    """A membership a batch created (rule: an undo removes exactly what the batch created).
+def id_runs(ids: Iterable[int]) -> list[list[int]]:
+    """``ids`` as sorted, inclusive [first, last] runs of consecutive ids."""
+    runs: list[list[int]] = []
+    for pk in sorted(ids):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
 
-    ``person_created`` says whether the batch also registered the person (a person who had left
-    the union keeps their registry row; only the new membership goes on undo).
-    """
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
-    membership = models.OneToOneField(
-        "members.Membership", on_delete=models.CASCADE, related_name="+"
-    )
-    person_created = models.BooleanField(default=True)
-
-    class Meta:
-        verbose_name = _("imported membership")
-        verbose_name_plural = _("imported memberships")
-
-    def __str__(self) -> str:
-        return f"{self.batch_id}:{self.membership_id}"
+def run_ids(runs: Iterable[Sequence[int]]) -> list[int]:
+    """The ids of ``id_runs`` again."""
+    return [pk for first, last in runs for pk in range(first, last + 1)]

@@ -2,8 +2,8 @@
 
 The apply path is built for 100k-row files: the file read row by row, one registry query for the
 people already registered, employers matched once per distinct name/credit code, card numbers
-reserved as one block from the locked counter, then persons, memberships, timeline events and
-batch links written in chunks with ``executemany`` or ``COPY`` (bulk.py), and one audit record
+reserved as one block from the locked counter, then persons, memberships and timeline events
+written in chunks with ``executemany`` or ``COPY`` (bulk.py), and one audit record
 for the batch. Strict mode runs all of it in one transaction: a failure anywhere leaves nothing
 behind.
 """
@@ -29,7 +29,7 @@ from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
 from gonghui.core.pii import BLIND_INDEX_BYTES, blind_index_many, encrypt_many
 from gonghui.memberimport import bulk, files
-from gonghui.memberimport.models import ImportBatch, ImportedMembership, ImportMode, ImportStatus
+from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus, id_runs, run_ids
 from gonghui.memberimport.rules import (
     ParseResult,
     RowError,
@@ -359,9 +359,11 @@ def _apply(actor: Any, batch: ImportBatch, prepared: Prepared, report: Callable)
     employers, created_employers = _resolve_employers(actor, batch.organisation, rows)
     report(30)
     with bulk.sqlite_page_cache(sqlite_cache_mb()):
-        memberships = _insert_rows(actor, batch, prepared, rows, employers, report)
+        membership_ids, person_ids = _insert_rows(actor, batch, prepared, rows, employers, report)
     now = timezone.now()
-    batch.imported_rows = memberships
+    batch.imported_rows = memberships = len(membership_ids)
+    batch.membership_ids = id_runs(membership_ids)
+    batch.person_ids = id_runs(person_ids)
     batch.created_employer_ids = created_employers
     batch.status = ImportStatus.APPLIED
     batch.applied_at = now
@@ -441,15 +443,17 @@ def _insert_rows(
     rows: list[ValidRow],
     employers: dict[tuple[str, str], int],
     report: Callable,
-) -> int:
-    """Persons, memberships, "joined" events and batch links, written in bulk (bulk.py)."""
+) -> tuple[list[int], list[int]]:
+    """Persons, memberships and their "joined" events, written in bulk (bulk.py). Returns the
+    ids of the memberships and of the people registered."""
     if not rows:
-        return 0
+        return [], []
     now = timezone.now()
     cards = card_numbers(len(rows))  # one block from the registry's locked counter
     initials = bulk_name_initials([row.name for row in rows])
     new_rows = [row for row in rows if prepared.hashes[row.row] not in prepared.returning]
-    person_ids = iter(bulk.reserve_ids(Person, len(new_rows)))
+    person_ids = bulk.reserve_ids(Person, len(new_rows))
+    next_person_id = iter(person_ids).__next__
     membership_ids = bulk.reserve_ids(Membership, len(rows))
     people = bulk.RowWriter(
         Person,
@@ -486,24 +490,22 @@ def _insert_rows(
     events = bulk.RowWriter(
         MembershipEvent, ("membership", "kind", "at", "actor", "note", "data"), now=now
     )
-    links = bulk.RowWriter(ImportedMembership, ("batch", "membership", "person_created"), now=now)
     date = bulk.date_adapter()
     at = bulk.datetime_adapter()(now)
     actor_id = getattr(actor, "pk", None)
     note = _("Mass enrolment: %(file)s") % {"file": batch.file_name}
     organisation_id = batch.organisation_id
 
-    def chunks() -> Iterator[tuple[int, list[tuple], list[tuple], list[tuple], list[tuple]]]:
+    def chunks() -> Iterator[tuple[int, list[tuple], list[tuple], list[tuple]]]:
         """The rows of each table, chunk by chunk (pure Python: no database access)."""
         for start in range(0, len(rows), CHUNK):
             new_people: list[tuple[int, ValidRow, bytes]] = []
-            membership_rows, event_rows, link_rows = [], [], []
+            membership_rows, event_rows = [], []
             for offset, row in enumerate(rows[start : start + CHUNK], start):
                 digest = prepared.hashes[row.row]
                 person_id = prepared.returning.get(digest)
-                created = person_id is None
-                if created:
-                    person_id = next(person_ids)
+                if person_id is None:
+                    person_id = next_person_id()
                     new_people.append((person_id, row, digest))
                 membership_id = membership_ids[offset]
                 membership_rows.append(
@@ -528,19 +530,17 @@ def _insert_rows(
                         f'{{"batch": {batch.pk}, "row": {row.row}}}',
                     )
                 )
-                link_rows.append((batch.pk, membership_id, created))
             person_rows = _person_rows(new_people, initials, date)
-            yield start + len(membership_rows), person_rows, membership_rows, event_rows, link_rows
+            yield start + len(membership_rows), person_rows, membership_rows, event_rows
 
     total = len(rows)
     with bulkload.foreign_keys_checked_per_statement():
-        for done, person_rows, membership_rows, event_rows, link_rows in bulk.built_ahead(chunks()):
+        for done, person_rows, membership_rows, event_rows in bulk.built_ahead(chunks()):
             people.write(person_rows)
             memberships.write(membership_rows)
             events.write(event_rows)
-            links.write(link_rows)
             report(30 + 65 * done // total)
-    return total
+    return membership_ids, person_ids
 
 
 def _person_rows(
@@ -590,11 +590,8 @@ def batch_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
             % {"days": undo_days()},
             code="undo_expired",
         )
-    items = ImportedMembership.objects.filter(batch=batch)
-    membership_ids = list(items.values_list("membership_id", flat=True))
-    created_people = list(
-        items.filter(person_created=True).values_list("membership__person_id", flat=True)
-    )
+    membership_ids = run_ids(batch.membership_ids)
+    created_people = run_ids(batch.person_ids)
     changed = _changed_memberships(batch, membership_ids)
     if changed:
         raise Conflict(

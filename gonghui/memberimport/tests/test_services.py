@@ -12,7 +12,7 @@ from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
 from gonghui.core.pii import blind_index
 from gonghui.memberimport import services
-from gonghui.memberimport.models import ImportBatch, ImportedMembership, ImportMode, ImportStatus
+from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus, id_runs, run_ids
 from gonghui.memberimport.tests.factories import csv_bytes, make_id, member_row, xlsx_bytes
 from gonghui.members import rules as member_rules
 from gonghui.members.choices import EventKind, MembershipState
@@ -233,23 +233,34 @@ def test_undo_within_seven_days_removes_exactly_the_batch(cast):
         batch, _ = _preview(cast, [member_row(i) for i in range(1, 4)])
         batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     assert Membership.objects.count() == 4
+    created = Membership.objects.exclude(pk=keep.pk)
+    assert run_ids(batch.membership_ids) == sorted(created.values_list("pk", flat=True))
+    assert run_ids(batch.person_ids) == sorted(created.values_list("person_id", flat=True))
+    assert len(batch.membership_ids) == 1  # the ids of one import are reserved together
     with time_machine.travel(datetime.datetime(2026, 3, 8, 9, tzinfo=datetime.UTC), tick=False):
         batch = services.batch_undo(actor=cast.xq_staff, batch=batch)
     assert batch.status == ImportStatus.UNDONE
     assert list(Membership.objects.values_list("pk", flat=True)) == [keep.pk]
     assert list(Person.objects.values_list("pk", flat=True)) == [keep.person_id]
     assert Employer.objects.count() == keep_employer_count
-    assert not ImportedMembership.objects.exists()
     assert not MembershipEvent.objects.exists()
     assert ChangeRecord.objects.filter(verb="member_import_undo").count() == 1
     with pytest.raises(Conflict):
         services.batch_undo(actor=cast.xq_staff, batch=batch)
 
 
+def test_id_runs_round_trip():
+    assert id_runs([]) == [] and run_ids([]) == []
+    ids = [7, 3, 4, 5, 9, 10, 1]
+    assert id_runs(ids) == [[1, 1], [3, 5], [7, 7], [9, 10]]
+    assert run_ids(id_runs(ids)) == sorted(ids)
+
+
 def test_undo_keeps_a_returning_person_and_shared_employer(cast):
     left = _member(cast, 2, state=MembershipState.LEFT)
     batch, _ = _preview(cast, [member_row(2, employer=cast.xq_employer.name)])
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    assert batch.person_ids == [] and len(run_ids(batch.membership_ids)) == 1
     services.batch_undo(actor=cast.xq_staff, batch=batch)
     assert Person.objects.filter(pk=left.person_id).exists()
     assert Membership.objects.get().pk == left.pk
