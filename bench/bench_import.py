@@ -12,12 +12,18 @@ For each database, in one run:
          ``executemany`` (SQLite) or ``COPY`` (PostgreSQL); rolled back;
   peer   django-import-export 4 (``use_bulk=True``) importing ``--peer-rows`` of the same rows
          into Person from the same kind of XLSX; rolled back;
-  ours   the whole pipeline end to end: read the XLSX (python-calamine), validate every row,
-         de-duplicate against the registry, encrypt, insert persons, memberships and timeline
-         events, one audit record;
+  ours   the whole pipeline end to end, as ``members_import`` and the background task run it
+         (``services.batch_import``): keep the file, read the XLSX (python-calamine), validate
+         every row, de-duplicate against the registry, encrypt, insert persons, memberships and
+         timeline events, one audit record, commit. The rows are read, checked and sealed in a
+         second process while this one checks the registry and writes;
+  preview the console's check of the same file before an import (read, validate, registry
+         check; no writes), timed on its own;
   undo   undoing that batch.
 Each step runs in its own process, limit and ours each on a fresh copy of the base; peak memory
-is that process's maximum resident set size. The children run with DEBUG off, as production does.
+is the highest proportional set size (PSS) of the step's process tree, sampled every 20 ms: the
+import's second process included, the pages it shares with its parent after the fork counted
+once. The children run with DEBUG off, as production does.
 django-import-export is a bench-only dependency (the ``dev`` extra).
 """
 
@@ -445,18 +451,16 @@ def child_ours(xlsx: Path) -> dict:
 
         return wrapper
 
-    # The sheet is parsed when it is opened ("read"); its rows become Python values one by one
-    # while they are validated ("validate").
-    services.iter_table = timed("read", services.iter_table)
-    services.parse_table = timed("validate", services.parse_table)
+    # This process's share: the registry check and the writes of each chunk. Reading, checking
+    # and sealing the rows happen in the second process meanwhile; the rest is waiting for its
+    # first chunk, the batch and audit records and the commit.
     services._check_registry = timed("dedupe", services._check_registry)
-    services._insert_rows = timed("insert", services._insert_rows)
+    services._Writer.write = timed("write", services._Writer.write)
     data = xlsx.read_bytes()
     started = time.perf_counter()
-    batch, prepared = services.batch_preview(
-        actor=actor, organisation=union, file_name=xlsx.name, data=data
+    batch = services.batch_import(
+        actor=actor, organisation=union, file_name=xlsx.name, data=data, mode="strict"
     )
-    batch = services.batch_apply(actor=actor, batch=batch, prepared=prepared)
     seconds = time.perf_counter() - started
     assert batch.status == "applied" and batch.errors == [], (batch.status, batch.errors[:3])
     return {
@@ -465,6 +469,21 @@ def child_ours(xlsx: Path) -> dict:
         "batch": batch.pk,
         "phases": {k: round(v, 2) for k, v in phases.items()},
     }
+
+
+def child_preview(xlsx: Path) -> dict:
+    """The preview of the same file (read, check, registry check; no writes), which the console
+    shows before the import: a step of its own, not part of the import's time."""
+    from gonghui.memberimport import services
+
+    union, actor = _world()
+    data = xlsx.read_bytes()
+    started = time.perf_counter()
+    batch, _prepared = services.batch_preview(
+        actor=actor, organisation=union, file_name=xlsx.name, data=data
+    )
+    assert batch.errors == [], batch.errors[:3]
+    return {"rows": batch.total_rows, "seconds": time.perf_counter() - started}
 
 
 def child_undo(batch_id: int) -> dict:
@@ -487,21 +506,47 @@ def _child(step: str, args: argparse.Namespace) -> None:
         result = child_peer(args.peer_rows, Path(args.xlsx))
     elif step == "ours":
         result = child_ours(Path(args.xlsx))
+    elif step == "preview":
+        result = child_preview(Path(args.xlsx))
     else:
         result = child_undo(args.batch)
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(result, default=str))
 
 
 # --- driver -------------------------------------------------------------------------------------------
+def _tree_pss_kb(pid: int) -> int:
+    """Proportional set size of a process and its descendants: pages a fork shares count once."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            total += sum(_tree_pss_kb(int(child)) for child in children.read().split())
+    except (OSError, StopIteration):
+        pass  # the process ended meanwhile
+    return total
+
+
 def _spawn(step: str, env: dict, args: argparse.Namespace, **extra: object) -> dict:
+    """Run a step in a child process; its peak memory is sampled every 20 ms as the PSS of its
+    process tree (the import's second process included)."""
     command = [sys.executable, __file__, "--child", step, "--rows", str(args.rows)]
     command += ["--existing", str(args.existing), "--peer-rows", str(args.peer_rows)]
     for key, value in extra.items():
         command += [f"--{key}", str(value)]
-    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    line = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")][-1]
-    return json.loads(line[7:])
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as child:
+        peak = 0
+        while True:
+            try:
+                out, _err = child.communicate(timeout=0.02)
+                break
+            except subprocess.TimeoutExpired:
+                peak = max(peak, _tree_pss_kb(child.pid))
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command, out)
+    line = [x for x in out.splitlines() if x.startswith("RESULT ")][-1]
+    return json.loads(line[7:]) | {"peak_mb": peak / 1024}
 
 
 def _psql(url: str, sql: str) -> None:
@@ -560,22 +605,24 @@ def _database(database: str, args: argparse.Namespace) -> dict:
     # the machine is shared.
     for _round in range(args.repeat):
         fresh()
+        preview = _spawn("preview", env, args, xlsx=xlsx)
         limit = _spawn("limit", env, args)
         # A copy of its own: on PostgreSQL the limit's rolled-back rows stay in the indexes as
         # dead entries, at the very places ours inserts the same keys, until a vacuum.
         fresh()
         ours = _spawn("ours", env, args, xlsx=xlsx)
         undo = _spawn("undo", env, args, batch=ours["batch"])
-        runs.append((limit, ours, undo))
+        runs.append((limit, ours, undo, preview))
         print(
             f"  round: limit {limit['seconds']:.1f} s, ours {ours['seconds']:.1f} s,"
-            f" undo {undo['seconds']:.1f} s",
+            f" undo {undo['seconds']:.1f} s, preview {preview['seconds']:.1f} s",
             flush=True,
         )
     return {
         "limit": min((r[0] for r in runs), key=lambda r: r["seconds"]),
         "ours": min((r[1] for r in runs), key=lambda r: r["seconds"]),
         "undo": min((r[2] for r in runs), key=lambda r: r["seconds"]),
+        "preview": min((r[3] for r in runs), key=lambda r: r["seconds"]),
         "peer": peer,
     }
 
@@ -617,7 +664,8 @@ def main() -> None:
             f"  django-import-export 4 use_bulk ({r['peer']['rows']:,} rows):"
             f" {r['peer']['seconds']:.2f} s = {peer_rate:,.0f} rows/s"
             f" → ours is {ours_rate / peer_rate:.1f}× faster\n"
-            f"  undo of the batch: {r['undo']['seconds']:.2f} s",
+            f"  undo of the batch: {r['undo']['seconds']:.2f} s;"
+            f" preview of the file (a step of its own): {r['preview']['seconds']:.2f} s",
             flush=True,
         )
 

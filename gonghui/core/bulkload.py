@@ -254,27 +254,6 @@ def indexes_dropped(
         raise RuntimeError(f"indexes_dropped: catalog differs; missing {missing}, extra {extra}")
 
 
-@contextlib.contextmanager
-def foreign_keys_checked_per_statement() -> Iterator[None]:
-    """PostgreSQL: check foreign keys as each statement ends instead of at the commit.
-
-    Django declares foreign keys ``DEFERRABLE INITIALLY DEFERRED``, so a 100k-row import into
-    tables that stay indexed would queue 700k checks for the commit, where nothing else can run
-    beside them. Checked as each chunk's COPY ends, they overlap with the building of the next
-    chunk (``memberimport.bulk.built_ahead``). The same checks either way, in the same
-    transaction: a broken reference still fails the whole load. Each constraint gets its
-    declared timing back afterwards; no-op on SQLite.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    yield  # after an error the transaction is rolled back, which ends the setting too
-    with connection.cursor() as cursor:
-        _restore_deferral(cursor)
-
-
 def _restore_deferral(cursor: Any) -> None:
     """Back to each constraint's declared timing after ``SET CONSTRAINTS ALL IMMEDIATE``:
     Django declares its foreign keys DEFERRABLE INITIALLY DEFERRED."""

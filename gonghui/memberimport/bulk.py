@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import datetime
 import json
-import queue
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 
 from gonghui.core import bulkload
 
 T = TypeVar("T")
-_DONE = object()
 
 
 @contextmanager
@@ -50,52 +49,62 @@ def sqlite_page_cache(megabytes: int) -> Iterator[None]:
             cursor.execute("PRAGMA shrink_memory")
 
 
-def built_ahead(items: Iterable[T], *, background: bool | None = None) -> Iterator[T]:
-    """``items``, each one built in a background thread while the caller writes the previous.
+def produced_apart(
+    produce: Callable[..., Iterable[T]], *args: Any, apart: bool = True
+) -> Iterator[T]:
+    """The items of ``produce(*args)``, made in a child process while the caller stores the
+    previous ones (``apart=False``: made here, in turn).
 
-    On PostgreSQL a COPY returns when the server has stored and indexed its rows, on the other
-    core; building the next chunk meanwhile (encryption, keyed hashes, tuples) overlaps the two.
-    On SQLite the writes run in this process and would only fight the thread for the GIL, so
-    the items come in order without a thread (``background`` overrides the choice). ``items``
-    must not use the database connection.
+    Checking and sealing a file's rows is pure Python, and so is much of storing them: in a
+    thread the two would take turns on the GIL (SQLite binds every row under it), while a second
+    process has a core of its own. The child is forked, so it starts with this process's
+    settings, keys and active language without importing anything; ``produce`` must not use the
+    database connection it inherits. The child ends with ``os._exit`` (multiprocessing's fork
+    start), so none of this process's cleanup runs twice. Items and errors come back pickled; a
+    ``ValidationError`` keeps its messages and code.
     """
-    if background is None:
-        background = connection.vendor == "postgresql"
-    if not background:
-        yield from items
+    if not apart:
+        yield from produce(*args)
         return
-    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def offer(item: Any) -> bool:
-        """Hand ``item`` over unless the caller has stopped reading."""
-        while not stop.is_set():
-            try:
-                ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def build() -> None:
-        try:
-            for item in items:
-                if not offer(item):
-                    return
-            offer(_DONE)
-        except BaseException as error:  # re-raised in the caller's thread
-            offer(error)
-
-    builder = threading.Thread(target=build, name="import-builder", daemon=True)
-    builder.start()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_produce, args=(sender, produce, args), daemon=True)
+    child.start()
+    sender.close()
     try:
-        while (item := ready.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        while True:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                raise RuntimeError(f"the worker process ended early ({child.exitcode})") from None
+            if kind == "item":
+                yield value
+            elif kind == "done":
+                return
+            elif kind == "invalid":
+                messages, code = value
+                raise ValidationError(messages[0] if len(messages) == 1 else messages, code=code)
+            else:
+                raise RuntimeError(f"the worker process failed: {value}")
     finally:
-        stop.set()
-        builder.join()
+        if child.is_alive():  # the caller stopped early: the child may wait on a full pipe
+            child.terminate()
+        child.join()
+        receiver.close()
+
+
+def _produce(sender: Any, produce: Callable[..., Iterable[Any]], args: tuple) -> None:
+    """The child's side of ``produced_apart``: send each item, then "done" or the error."""
+    try:
+        for item in produce(*args):
+            sender.send(("item", item))
+        sender.send(("done", None))
+    except ValidationError as error:
+        sender.send(("invalid", (error.messages, error.code)))
+    except BaseException as error:  # any other failure: its text, as the type may not pickle
+        sender.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        sender.close()
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -106,11 +115,14 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The sequence looked up once, not per id; one array, not a result row per id.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+            sequence = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk, count],
+                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+                [sequence, count],
             )
-            return [row[0] for row in cursor.fetchall()]
+            return sorted(cursor.fetchone()[0])
         # SQLite: the transaction holds the database's write lock (IMMEDIATE), so no other
         # writer can take these ids; AUTOINCREMENT's sqlite_sequence follows explicit ids.
         cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608

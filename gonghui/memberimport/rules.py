@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -302,12 +303,14 @@ def validate_rows(
     *,
     today: datetime.date,
     occupation_of: Any = None,
+    seen: dict[str, int] | None = None,
 ) -> ParseResult:
     """Check every row; ``rows`` yields (spreadsheet row number, cells). Blank rows are skipped.
 
     ``occupation_of`` maps the occupation cell's text onto the stored value; without it the text
     is kept as it is. Duplicates inside the file are flagged on the second and later rows,
-    naming the first. Written as one flat loop: it runs 100k times per file.
+    naming the first; ``seen`` (ID number → row) carries them over from earlier parts of the
+    same file. Written as one flat loop: it runs 100k times per file.
     """
     result = ParseResult(header=header)
     label = {name: header.label(name) for name in HEADER_SYNONYMS}
@@ -327,7 +330,7 @@ def validate_rows(
         "format the column as text and type the number again."
     )
     sex_message = _("Sex must be 男 or 女.")
-    seen: dict[str, int] = {}
+    seen = {} if seen is None else seen
     valid = result.valid
     for number, cells in rows:
         if row_is_blank(cells):
@@ -585,3 +588,16 @@ def parse_table(
     header, index = split_header(rows)
     numbered = enumerate(rows, index + 2)  # spreadsheet row numbers (row 1 first)
     return validate_rows(numbered, header, today=today, occupation_of=occupation_of)
+
+
+def parse_chunks(
+    table: Iterable[list[Any]], *, today: datetime.date, occupation_of: Any = None, size: int
+) -> Iterator[ParseResult]:
+    """``parse_table`` a part at a time: the results of ``size`` rows each (blank rows count),
+    duplicates found across parts. An import writes one part while the next is checked."""
+    rows = iter(table)
+    header, index = split_header(rows)
+    numbered = enumerate(rows, index + 2)
+    seen: dict[str, int] = {}
+    while part := list(itertools.islice(numbered, size)):
+        yield validate_rows(part, header, today=today, occupation_of=occupation_of, seen=seen)

@@ -1,11 +1,12 @@
 """Writes of mass enrolment (集中入会): preview a file, apply it, undo a batch.
 
-The apply path is built for 100k-row files: the file read row by row, one registry query for the
+The apply path is built for 100k-row files and runs in one pass, a chunk at a time: the rows
+read, checked and sealed (keyed hashes, encryption, initials), in a second process for large
+files (``checked_chunks``, ``bulk.produced_apart``); then, per chunk, one registry query for the
 people already registered, employers matched once per distinct name/credit code, card numbers
-reserved as one block from the locked counter, then persons, memberships and timeline events
-written in chunks with ``executemany`` or ``COPY`` (bulk.py), and one audit record
-for the batch. Strict mode runs all of it in one transaction: a failure anywhere leaves nothing
-behind.
+reserved as one block from the locked counter, and persons, memberships and timeline events
+written with ``executemany`` or ``COPY`` (bulk.py); one audit record for the batch. All of it
+runs in one transaction: in strict mode an error in any row leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.accounts.scoping import require_scope, subtree_q
-from gonghui.core import audit, bulkload
+from gonghui.core import audit
 from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
 from gonghui.core.pii import BLIND_INDEX_BYTES, blind_index_many, encrypt_many
@@ -37,6 +38,7 @@ from gonghui.memberimport.rules import (
     education_value,
     iter_table,
     occupation_value,
+    parse_chunks,
     parse_table,
 )
 from gonghui.members.choices import LIVE_STATES, EventKind, MembershipState
@@ -110,7 +112,7 @@ def get_progress(batch: ImportBatch) -> int:
 
 @dataclass
 class Prepared:
-    """A file read and checked: what ``batch_apply`` needs without reading the file again.
+    """A file read and checked for the preview (no writes).
 
     The cells themselves are not kept (a 100k-row sheet is ~100 MB of Python objects); the error
     report reads the kept file again."""
@@ -125,29 +127,26 @@ def prepare(data: bytes, file_name: str, *, today: datetime.date | None = None) 
     """Read and check a file against the rules and the registry (no writes)."""
     rows = iter_table(file_name, data)  # one row at a time: the valid rows keep what they need
     today = today or timezone.localdate()
-    prepared = Prepared(parsed=parse_table(rows, today=today, occupation_of=occupation_value))
-    _check_registry(prepared)
-    return prepared
+    parsed = parse_table(rows, today=today, occupation_of=occupation_value)
+    digests = blind_index_many("id", [row.id_number for row in parsed.valid])
+    hashes = {row.row: digest for row, digest in zip(parsed.valid, digests, strict=True)}
+    return Prepared(parsed=parsed, returning=_check_registry(parsed, hashes), hashes=hashes)
 
 
-def _check_registry(prepared: Prepared) -> None:
-    """Flag rows whose person already holds a live membership (already_member), and note people
-    registered before without one. One query per chunk on the unique hash index."""
-    parsed = prepared.parsed
-    if not prepared.hashes:  # computed once; the re-check under the transaction reuses them
-        digests = blind_index_many("id", [row.id_number for row in parsed.valid])
-        prepared.hashes = {
-            row.row: digest for row, digest in zip(parsed.valid, digests, strict=True)
-        }
+def _check_registry(parsed: ParseResult, hashes: dict[int, bytes]) -> dict[bytes, int]:
+    """Flag rows whose person already holds a live membership (already_member) and drop them
+    from the valid rows; return the people registered before without one (ID hash → person id).
+    ``hashes`` maps each valid row to its ID hash. One query per chunk on the unique hash index."""
     known: dict[bytes, tuple[int, bool]] = {}
-    for pk, digest, is_live in _registered(list(prepared.hashes.values())):
+    for pk, digest, is_live in _registered(list(hashes.values())):
         known[digest] = (pk, is_live)
+    returning: dict[bytes, int] = {}
     if not known:
-        return
+        return returning
     still_valid: list[ValidRow] = []
     label = parsed.header.label("id_number")
     for row in parsed.valid:
-        digest = prepared.hashes[row.row]
+        digest = hashes[row.row]
         hit = known.get(digest)
         if hit is None:
             still_valid.append(row)
@@ -164,10 +163,11 @@ def _check_registry(prepared: Prepared) -> None:
                 )
             )
         else:
-            prepared.returning[digest] = hit[0]
+            returning[digest] = hit[0]
             still_valid.append(row)
     parsed.valid = still_valid
     parsed.errors.sort(key=lambda error: error.row)
+    return returning
 
 
 def _registered(hashes: list[bytes]) -> Iterator[tuple[int, bytes, bool]]:
@@ -224,18 +224,42 @@ def batch_preview(
     except ValidationError as error:
         raise ValidationError({"file": error.messages}, code=error.code) from None
     parsed = prepared.parsed
-    batch = ImportBatch.objects.create(
+    batch = _keep(
+        actor,
+        organisation,
+        file_name,
+        data,
+        mode,
+        total_rows=parsed.total,
+        error_rows=len(parsed.error_rows),
+        errors=_error_dicts(parsed),
+    )
+    return batch, prepared
+
+
+def batch_import(
+    *, actor: Any, organisation: Organisation, file_name: str, data: bytes, mode: str
+) -> ImportBatch:
+    """Keep a file as a batch and import it in one pass, without a preview first (the command
+    line): the rows are checked as they are stored, in a second process (``batch_apply``)."""
+    _require(actor, organisation.path)
+    batch = _keep(actor, organisation, file_name, data, mode)
+    return batch_apply(actor=actor, batch=batch, mode=mode, apart=True)
+
+
+def _keep(
+    actor: Any, organisation: Organisation, file_name: str, data: bytes, mode: str, **counts: Any
+) -> ImportBatch:
+    """A new batch holding the file, sealed (it has ID numbers and phones)."""
+    return ImportBatch.objects.create(
         file_name=file_name[:255],
         file_sha256=files.sha256(data),
         file_sealed=files.seal(data),
         actor=actor if getattr(actor, "pk", None) else None,
         organisation=organisation,
         mode=mode,
-        total_rows=parsed.total,
-        error_rows=len(parsed.error_rows),
-        errors=_error_dicts(parsed),
+        **counts,
     )
-    return batch, prepared
 
 
 def kept_file(batch: ImportBatch) -> bytes:
@@ -247,11 +271,6 @@ def kept_file(batch: ImportBatch) -> bytes:
             code="file_purged",
         )
     return files.unseal(batch.file_sealed)
-
-
-def batch_prepared(batch: ImportBatch) -> Prepared:
-    """Read and check a kept batch file again (the registry may have changed since preview)."""
-    return prepare(kept_file(batch), batch.file_name)
 
 
 def purge_kept_files(*, older_than_days: int | None = None) -> int:
@@ -288,18 +307,27 @@ def batch_submit(*, actor: Any, batch: ImportBatch, mode: str | None = None) -> 
     return batch_apply(actor=actor, batch=batch, mode=mode)
 
 
+class _RowsFailed(Exception):
+    """Strict mode met row errors while writing: roll back, keep the batch's errors."""
+
+    def __init__(self, summary: ParseResult) -> None:
+        super().__init__()
+        self.summary = summary
+
+
 def batch_apply(
     *,
     actor: Any,
     batch: ImportBatch,
     mode: str | None = None,
-    prepared: Prepared | None = None,
     progress: Callable[[int], None] | None = None,
+    apart: bool = False,
 ) -> ImportBatch:
-    """Import a checked batch. Strict (default): all rows or none. Valid-only: every row
-    without an error. Without ``prepared`` the kept file is read and checked again (the
-    registry may have changed since the preview). A batch that failed wrote nothing and may be
-    applied again, e.g. with valid rows only."""
+    """Import a batch's kept file in one pass: every row checked again (the registry may have
+    changed since the preview) and stored as its chunk passes. Strict (default): all rows or
+    none. Valid-only: every row without an error. A batch that failed wrote nothing and may be
+    applied again, e.g. with valid rows only. ``apart``: check and seal the rows in a second
+    process meanwhile (``bulk.produced_apart``; the background task and the command line)."""
     _require(actor, batch.organisation.path)
     mode = mode or batch.mode
     claimed = ImportBatch.objects.filter(
@@ -310,11 +338,23 @@ def batch_apply(
     batch.status, batch.mode = ImportStatus.RUNNING, mode
     report = progress or (lambda percent: set_progress(batch, percent))
     try:
-        if prepared is None:
-            report(5)
-            prepared = batch_prepared(batch)
-        report(20)
-        _apply(actor, batch, prepared, report)
+        report(5)
+        _apply(actor, batch, kept_file(batch), report, apart)
+    except _RowsFailed as failed:
+        summary = failed.summary
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.FAILED,
+            total_rows=summary.total,
+            error_rows=len(summary.error_rows),
+            errors=_error_dicts(summary),
+            message=_(
+                "Nothing was imported: %(count)d rows have problems. Fix them and upload again, "
+                "or import the valid rows only."
+            )
+            % {"count": len(summary.error_rows)},
+        )
+        batch.refresh_from_db()
+        return batch
     except Exception as error:
         if isinstance(error, ValidationError):
             message = error.messages[0]
@@ -337,36 +377,80 @@ def batch_apply(
     return batch
 
 
+@dataclass
+class CheckedChunk:
+    """Rows of a file checked by the rules, with what storing its valid rows needs besides:
+    each one's ID hash and sealed ID number, mobile and mobile hash, and the names' initials."""
+
+    parsed: ParseResult
+    hashes: dict[int, bytes]  # row number → ID hash
+    sealed: dict[int, tuple[str, str, bytes]]  # row number → (ID, mobile) ciphertext, mobile hash
+    initials: dict[str, str]
+
+
+def checked_chunks(file_name: str, data: bytes, today: datetime.date) -> Iterator[CheckedChunk]:
+    """The file's rows checked and the valid ones sealed, ``CHUNK`` rows at a time. No database
+    access: this is what ``produced_apart`` runs in the second process."""
+    table = iter_table(file_name, data)
+    for parsed in parse_chunks(table, today=today, occupation_of=occupation_value, size=CHUNK):
+        valid = parsed.valid
+        numbers = [row.id_number for row in valid]
+        phones = [row.phone for row in valid if row.phone]
+        sealed_phones = iter(
+            zip(encrypt_many(phones), blind_index_many("phone", phones), strict=True)
+        )
+        yield CheckedChunk(
+            parsed=parsed,
+            hashes={
+                row.row: digest
+                for row, digest in zip(valid, blind_index_many("id", numbers), strict=True)
+            },
+            sealed={
+                row.row: (id_number, *(next(sealed_phones) if row.phone else ("", b"")))
+                for row, id_number in zip(valid, encrypt_many(numbers), strict=True)
+            },
+            initials=bulk_name_initials([row.name for row in valid]),
+        )
+
+
 @transaction.atomic
-def _apply(actor: Any, batch: ImportBatch, prepared: Prepared, report: Callable) -> None:
+def _apply(actor: Any, batch: ImportBatch, data: bytes, report: Callable, apart: bool) -> None:
     batch = ImportBatch.objects.select_for_update().select_related("organisation").get(pk=batch.pk)
     _require(actor, batch.organisation.path)
-    # The registry was checked moments ago (prepare); someone joining since then trips the
-    # unique constraints, which batch_apply turns into a clear message.
-    parsed = prepared.parsed
-    batch.total_rows = parsed.total
-    batch.errors = _error_dicts(parsed)
-    batch.error_rows = len(parsed.error_rows)
-    if parsed.errors and batch.mode == ImportMode.STRICT:
-        batch.status = ImportStatus.FAILED
-        batch.message = _(
-            "Nothing was imported: %(count)d rows have problems. Fix them and upload again, "
-            "or import the valid rows only."
-        ) % {"count": batch.error_rows}
-        batch.save()
-        return
-    rows = parsed.valid
-    employers, created_employers = _resolve_employers(actor, batch.organisation, rows)
-    report(30)
+    strict = batch.mode == ImportMode.STRICT
+    expected = batch.total_rows  # from the preview, for the progress bar
+    summary: ParseResult | None = None
+    writer = _Writer(actor, batch)
+    employers: dict[tuple[str, str], int] = {}
+    created_employers: list[int] = []
+    chunks = bulk.produced_apart(
+        checked_chunks, batch.file_name, data, timezone.localdate(), apart=apart
+    )
     with bulk.sqlite_page_cache(sqlite_cache_mb()):
-        membership_ids, person_ids = _insert_rows(actor, batch, prepared, rows, employers, report)
-    now = timezone.now()
-    batch.imported_rows = memberships = len(membership_ids)
-    batch.membership_ids = id_runs(membership_ids)
-    batch.person_ids = id_runs(person_ids)
+        for chunk in chunks:
+            parsed = chunk.parsed
+            returning = _check_registry(parsed, chunk.hashes)
+            summary = _absorb(summary, parsed)
+            if strict and summary.errors:
+                continue  # nothing will be kept: only the remaining rows' errors matter now
+            created_employers += _resolve_employers(
+                actor, batch.organisation, parsed.valid, employers
+            )
+            writer.write(chunk, returning, employers)
+            report(10 + 85 * summary.total // max(expected, summary.total))
+    if summary is None:
+        raise ValidationError(_("The file is empty."), code="file_empty")
+    if strict and summary.errors:
+        raise _RowsFailed(summary)
+    batch.total_rows = summary.total
+    batch.errors = _error_dicts(summary)
+    batch.error_rows = len(summary.error_rows)
+    batch.imported_rows = memberships = len(writer.membership_ids)
+    batch.membership_ids = id_runs(writer.membership_ids)
+    batch.person_ids = id_runs(writer.person_ids)
     batch.created_employer_ids = created_employers
     batch.status = ImportStatus.APPLIED
-    batch.applied_at = now
+    batch.applied_at = timezone.now()
     batch.message = ""
     batch.save()
     audit.record(
@@ -385,16 +469,29 @@ def _apply(actor: Any, batch: ImportBatch, prepared: Prepared, report: Callable)
         },
         organisation_path=batch.organisation.path,
     )
-    _require(actor, batch.organisation.path)
+
+
+def _absorb(summary: ParseResult | None, parsed: ParseResult) -> ParseResult:
+    """The file's results so far: counts and errors of each chunk, not its rows."""
+    if summary is None:
+        summary = ParseResult(header=parsed.header)
+    summary.total += parsed.total
+    summary.errors += parsed.errors
+    summary.error_rows |= parsed.error_rows
+    return summary
 
 
 def _resolve_employers(
-    actor: Any, organisation: Organisation, rows: list[ValidRow]
-) -> tuple[dict[tuple[str, str], int], list[int]]:
-    """Employer id per (credit code, name): by credit code anywhere (it is unique nationally),
-    else by name within the importing union's subtree, else registered as a new employer
-    responsible to the importing union."""
-    keys = {(row.credit_code, row.employer_name) for row in rows}
+    actor: Any,
+    organisation: Organisation,
+    rows: list[ValidRow],
+    known: dict[tuple[str, str], int],
+) -> list[int]:
+    """Add to ``known`` the employer id of each (credit code, name) of ``rows`` not in it yet:
+    by credit code anywhere (it is unique nationally), else by name within the importing
+    union's subtree, else registered as a new employer responsible to the importing union.
+    Returns the ids of the employers registered."""
+    keys = {(row.credit_code, row.employer_name) for row in rows} - known.keys()
     codes = {code for code, _name in keys if code}
     by_code = dict(Employer.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"))
     names = {name for code, name in keys if not code or code not in by_code}
@@ -406,7 +503,6 @@ def _resolve_employers(
         .values_list("name", "pk")
     ):
         by_name.setdefault(name, pk)
-    result: dict[tuple[str, str], int] = {}
     new: dict[tuple[str, str], Employer] = {}
     waiting: dict[tuple[str, str], list[tuple[str, str]]] = {}  # new employer → its rows' keys
     for code, name in sorted(keys):  # sorted: the same file gives the same employers
@@ -414,7 +510,7 @@ def _resolve_employers(
         if pk is None and not code:
             pk = by_name.get(name)
         if pk is not None:
-            result[(code, name)] = pk
+            known[(code, name)] = pk
             continue
         key = (code, "") if code else ("", name)
         if key not in new:
@@ -432,141 +528,124 @@ def _resolve_employers(
     created = Employer.objects.bulk_create(new.values())
     for key, employer in zip(new.keys(), created, strict=True):
         for row_key in waiting[key]:
-            result[row_key] = employer.pk
-    return result, [employer.pk for employer in created]
+            known[row_key] = employer.pk
+    return [employer.pk for employer in created]
 
 
-def _insert_rows(
-    actor: Any,
-    batch: ImportBatch,
-    prepared: Prepared,
-    rows: list[ValidRow],
-    employers: dict[tuple[str, str], int],
-    report: Callable,
-) -> tuple[list[int], list[int]]:
-    """Persons, memberships and their "joined" events, written in bulk (bulk.py). Returns the
-    ids of the memberships and of the people registered."""
-    if not rows:
-        return [], []
-    now = timezone.now()
-    cards = card_numbers(len(rows))  # one block from the registry's locked counter
-    initials = bulk_name_initials([row.name for row in rows])
-    new_rows = [row for row in rows if prepared.hashes[row.row] not in prepared.returning]
-    person_ids = bulk.reserve_ids(Person, len(new_rows))
-    next_person_id = iter(person_ids).__next__
-    membership_ids = bulk.reserve_ids(Membership, len(rows))
-    people = bulk.RowWriter(
-        Person,
-        (
-            "id",
-            "name",
-            "name_initials",
-            "id_number",
-            "id_number_hash",
-            "sex",
-            "birth_date",
-            "id_division_code",
-            "ethnicity",
-            "phone",
-            "phone_hash",
-            "education",
-        ),
-        now=now,
-    )
-    memberships = bulk.RowWriter(
-        Membership,
-        (
-            "id",
-            "person",
-            "organisation",
-            "employer",
-            "occupation",
-            "state",
-            "card_number",
-            "joined_on",
-        ),
-        now=now,
-    )
-    events = bulk.RowWriter(
-        MembershipEvent, ("membership", "kind", "at", "actor", "note", "data"), now=now
-    )
-    date = bulk.date_adapter()
-    at = bulk.datetime_adapter()(now)
-    actor_id = getattr(actor, "pk", None)
-    note = _("Mass enrolment: %(file)s") % {"file": batch.file_name}
-    organisation_id = batch.organisation_id
+class _Writer:
+    """Persons, memberships and their "joined" events of an import, written chunk by chunk in
+    bulk (bulk.py); keeps the ids of the memberships and of the people registered."""
 
-    def chunks() -> Iterator[tuple[int, list[tuple], list[tuple], list[tuple]]]:
-        """The rows of each table, chunk by chunk (pure Python: no database access)."""
-        for start in range(0, len(rows), CHUNK):
-            new_people: list[tuple[int, ValidRow, bytes]] = []
-            membership_rows, event_rows = [], []
-            for offset, row in enumerate(rows[start : start + CHUNK], start):
-                digest = prepared.hashes[row.row]
-                person_id = prepared.returning.get(digest)
-                if person_id is None:
-                    person_id = next_person_id()
-                    new_people.append((person_id, row, digest))
-                membership_id = membership_ids[offset]
-                membership_rows.append(
-                    (
-                        membership_id,
-                        person_id,
-                        organisation_id,
-                        employers.get((row.credit_code, row.employer_name)),
-                        row.occupation,
-                        MembershipState.ACTIVE,
-                        cards[offset],
-                        date(row.joined_on),
-                    )
-                )
-                event_rows.append(
-                    (
-                        membership_id,
-                        EventKind.JOINED,
-                        at,
-                        actor_id,
-                        note,
-                        f'{{"batch": {batch.pk}, "row": {row.row}}}',
-                    )
-                )
-            person_rows = _person_rows(new_people, initials, date)
-            yield start + len(membership_rows), person_rows, membership_rows, event_rows
-
-    total = len(rows)
-    with bulkload.foreign_keys_checked_per_statement():
-        for done, person_rows, membership_rows, event_rows in bulk.built_ahead(chunks()):
-            people.write(person_rows)
-            memberships.write(membership_rows)
-            events.write(event_rows)
-            report(30 + 65 * done // total)
-    return membership_ids, person_ids
-
-
-def _person_rows(
-    people: list[tuple[int, ValidRow, bytes]], initials: dict[str, str], date: Callable
-) -> list[tuple]:
-    """Rows of the people a chunk registers, (id, row, ID hash) each: IDs and mobiles encrypted
-    and mobiles indexed with the bulk forms of ``encrypt`` and ``blind_index``."""
-    id_numbers = encrypt_many([row.id_number for _pk, row, _digest in people])
-    phones = [row.phone for _pk, row, _digest in people if row.phone]
-    sealed = iter(zip(encrypt_many(phones), blind_index_many("phone", phones), strict=True))
-    return [
-        (
-            pk,
-            row.name,
-            initials[row.name],
-            id_number,
-            digest,
-            row.sex,
-            date(row.birth_date),
-            row.division_code,
-            row.ethnicity,
-            *(next(sealed) if row.phone else ("", b"")),
-            education_value(row.education),
+    def __init__(self, actor: Any, batch: ImportBatch) -> None:
+        now = timezone.now()
+        self.batch = batch
+        self.people = bulk.RowWriter(
+            Person,
+            (
+                "id",
+                "name",
+                "name_initials",
+                "id_number",
+                "id_number_hash",
+                "sex",
+                "birth_date",
+                "id_division_code",
+                "ethnicity",
+                "phone",
+                "phone_hash",
+                "education",
+            ),
+            now=now,
         )
-        for (pk, row, digest), id_number in zip(people, id_numbers, strict=True)
-    ]
+        self.memberships = bulk.RowWriter(
+            Membership,
+            (
+                "id",
+                "person",
+                "organisation",
+                "employer",
+                "occupation",
+                "state",
+                "card_number",
+                "joined_on",
+            ),
+            now=now,
+        )
+        self.events = bulk.RowWriter(
+            MembershipEvent, ("membership", "kind", "at", "actor", "note", "data"), now=now
+        )
+        self.date = bulk.date_adapter()
+        self.at = bulk.datetime_adapter()(now)
+        self.actor_id = getattr(actor, "pk", None)
+        self.note = _("Mass enrolment: %(file)s") % {"file": batch.file_name}
+        self.membership_ids: list[int] = []
+        self.person_ids: list[int] = []
+
+    def write(
+        self,
+        chunk: CheckedChunk,
+        returning: dict[bytes, int],
+        employers: dict[tuple[str, str], int],
+    ) -> None:
+        rows = chunk.parsed.valid
+        if not rows:
+            return
+        date, hashes = self.date, chunk.hashes
+        cards = card_numbers(len(rows))  # one block from the registry's locked counter
+        new_rows = [row for row in rows if hashes[row.row] not in returning]
+        person_ids = bulk.reserve_ids(Person, len(new_rows))
+        membership_ids = bulk.reserve_ids(Membership, len(rows))
+        new_person = dict(zip((row.row for row in new_rows), person_ids, strict=True))
+        organisation_id, batch_id = self.batch.organisation_id, self.batch.pk
+        self.people.write(
+            [
+                (
+                    pk,
+                    row.name,
+                    chunk.initials[row.name],
+                    chunk.sealed[row.row][0],
+                    hashes[row.row],
+                    row.sex,
+                    date(row.birth_date),
+                    row.division_code,
+                    row.ethnicity,
+                    *chunk.sealed[row.row][1:],
+                    education_value(row.education),
+                )
+                for row, pk in zip(new_rows, person_ids, strict=True)
+            ]
+        )
+        self.memberships.write(
+            [
+                (
+                    membership_id,
+                    new_person.get(row.row) or returning[hashes[row.row]],
+                    organisation_id,
+                    employers.get((row.credit_code, row.employer_name)),
+                    row.occupation,
+                    MembershipState.ACTIVE,
+                    card,
+                    date(row.joined_on),
+                )
+                for row, membership_id, card in zip(rows, membership_ids, cards, strict=True)
+            ]
+        )
+        at, actor_id, note = self.at, self.actor_id, self.note
+        self.events.write(
+            [
+                (
+                    membership_id,
+                    EventKind.JOINED,
+                    at,
+                    actor_id,
+                    note,
+                    f'{{"batch": {batch_id}, "row": {row.row}}}',
+                )
+                for row, membership_id in zip(rows, membership_ids, strict=True)
+            ]
+        )
+        self.membership_ids += membership_ids
+        self.person_ids += person_ids
 
 
 # --- undo --------------------------------------------------------------------------------------

@@ -16,5 +16,6 @@ def apply_batch_task(batch_id: int, actor_id: int | None, mode: str) -> str:
 
     batch = ImportBatch.objects.select_related("organisation").get(pk=batch_id)
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    batch = services.batch_apply(actor=actor, batch=batch, mode=mode)
+    # The worker runs one task at a time: the rows are checked in a second process meanwhile.
+    batch = services.batch_apply(actor=actor, batch=batch, mode=mode, apart=True)
     return str(batch.status)

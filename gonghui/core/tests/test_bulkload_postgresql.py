@@ -156,26 +156,3 @@ def test_small_seed_leaves_the_schema_as_migrated() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM members_membershipevent")
         assert cursor.fetchone()[0] > 0
-
-
-DANGLING_EVENT = (
-    "INSERT INTO members_membershipevent (membership_id, kind, at, note, data)"
-    " VALUES (2147483000, 'joined', now(), '', '{}')"
-)
-
-
-def test_foreign_keys_checked_per_statement_then_deferred_again() -> None:
-    with connection.cursor() as cursor:
-        with (
-            pytest.raises(IntegrityError),
-            transaction.atomic(),
-            bulkload.foreign_keys_checked_per_statement(),
-        ):
-            cursor.execute(DANGLING_EVENT)  # fails here, not at the commit
-        with transaction.atomic():
-            with bulkload.foreign_keys_checked_per_statement():
-                pass
-            cursor.execute(DANGLING_EVENT)  # deferred again: accepted for now...
-            with pytest.raises(IntegrityError):
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ...and refused at the check
-            transaction.set_rollback(True)

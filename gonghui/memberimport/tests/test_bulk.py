@@ -1,42 +1,61 @@
-"""The background builder of import chunks (bulk.built_ahead)."""
+"""The second process that checks and seals an import's rows (bulk.produced_apart)."""
 
 from __future__ import annotations
 
-import threading
+import multiprocessing
+import os
 from collections.abc import Iterator
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from gonghui.memberimport.bulk import built_ahead
-
-
-@pytest.mark.parametrize("background", [True, False])
-def test_items_arrive_in_order(background: bool) -> None:
-    assert list(built_ahead(iter(range(50)), background=background)) == list(range(50))
+from gonghui.memberimport.bulk import produced_apart
 
 
-def test_builder_errors_reach_the_caller() -> None:
-    def items() -> Iterator[int]:
-        yield 1
-        raise ValueError("broken row")
+def _pids(count: int) -> Iterator[tuple[int, int]]:
+    for n in range(count):
+        yield n, os.getpid()
 
+
+@pytest.mark.parametrize("apart", [True, False])
+def test_items_arrive_in_order_from_the_second_process(apart: bool) -> None:
+    items = list(produced_apart(_pids, 50, apart=apart))
+    assert [n for n, _pid in items] == list(range(50))
+    assert {pid != os.getpid() for _n, pid in items} == {apart}
+    assert not multiprocessing.active_children()
+
+
+def _broken(kind: str) -> Iterator[int]:
+    yield 1
+    if kind == "invalid":
+        from gonghui.memberimport.rules import iter_table
+
+        next(iter_table("a.xlsx", b"not a workbook"))
+    raise KeyError("row 7")
+
+
+def test_a_validation_error_arrives_with_its_chinese_message_and_code() -> None:
     received = []
-    with pytest.raises(ValueError, match="broken row"):
-        for item in built_ahead(items(), background=True):
-            received.append(item)
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        received.extend(produced_apart(_broken, "invalid"))
     assert received == [1]
+    assert caught.value.code == "file_invalid" and "无法读取" in caught.value.messages[0]
 
 
-def test_builder_stops_when_the_caller_stops() -> None:
-    built: list[int] = []
+def test_any_other_failure_arrives_as_an_error() -> None:
+    with pytest.raises(RuntimeError, match="KeyError: 'row 7'"):
+        list(produced_apart(_broken, "other"))
+    assert not multiprocessing.active_children()
 
-    def items() -> Iterator[int]:
-        for n in range(1000):
-            built.append(n)
-            yield n
 
-    chunks = built_ahead(items(), background=True)
-    assert next(chunks) == 0
-    chunks.close()  # e.g. the COPY failed: the builder must not run on to the end
-    assert len(built) <= 3
-    assert not [t for t in threading.enumerate() if t.name == "import-builder"]
+def _endless() -> Iterator[bytes]:
+    while True:
+        yield b"x" * 1_000_000  # fills the pipe: the child blocks until the caller reads
+
+
+def test_the_second_process_ends_when_the_caller_stops() -> None:
+    items = produced_apart(_endless)
+    assert next(items) == b"x" * 1_000_000
+    items.close()  # e.g. a COPY failed: the child must not run on
+    assert not multiprocessing.active_children()

@@ -322,13 +322,75 @@ def test_small_file_is_applied_in_the_request(cast, settings, monkeypatch):
     assert services.batch_submit(actor=cast.xq_staff, batch=batch).status == ImportStatus.APPLIED
 
 
-def test_someone_registered_during_the_import_fails_it_cleanly(cast):
-    batch, prepared = _preview(cast, [member_row(1), member_row(2)])
-    _member(cast, 2)  # joins elsewhere after the check, before the write
-    batch = services.batch_apply(actor=cast.xq_staff, batch=batch, prepared=prepared)
+def test_someone_registered_during_the_import_fails_it_cleanly(cast, monkeypatch):
+    batch, _ = _preview(cast, [member_row(1), member_row(2)])
+    _member(cast, 2)
+    # Registered by another session between the registry check and the write.
+    monkeypatch.setattr(services, "_registered", lambda hashes: iter(()))
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     assert batch.status == ImportStatus.FAILED
     assert "导入过程中" in batch.message
     assert Membership.objects.count() == 1 and Person.objects.count() == 1
+
+
+def test_apply_checks_the_registry_again(cast):
+    batch, _ = _preview(cast, [member_row(1), member_row(2)])
+    assert batch.errors == []
+    _member(cast, 2)  # joined elsewhere after the preview
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    assert batch.status == ImportStatus.FAILED and batch.error_rows == 1
+    assert [(e["row"], e["code"]) for e in batch.errors] == [(3, "already_member")]
+    assert Membership.objects.count() == 1
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch, mode=ImportMode.VALID_ONLY)
+    assert batch.status == ImportStatus.APPLIED and batch.imported_rows == 1
+
+
+@pytest.mark.parametrize("apart", [True, False])
+def test_one_pass_import_in_chunks(cast, monkeypatch, apart):
+    """Rows stored chunk by chunk as they are checked, in a second process or here: a duplicate
+    in a later chunk is still found, and in strict mode an error in the last chunk takes back
+    what the earlier chunks wrote."""
+    monkeypatch.setattr(services, "CHUNK", 2)
+    rows = [member_row(i) for i in range(1, 6)] + [member_row(2)]  # row 7 repeats row 3
+    data = xlsx_bytes(rows)
+    batch = services.batch_preview(
+        actor=cast.xq_staff, organisation=cast.xq_union, file_name="m.xlsx", data=data
+    )[0]
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch, apart=apart)
+    assert batch.status == ImportStatus.FAILED and batch.total_rows == 6
+    assert [(e["row"], e["code"]) for e in batch.errors] == [(7, "duplicate_in_file")]
+    assert batch.errors[0]["message"] == "该身份证号与本文件第3行重复。"
+    assert not Membership.objects.exists() and not Person.objects.exists()
+    batch = services.batch_apply(
+        actor=cast.xq_staff, batch=batch, mode=ImportMode.VALID_ONLY, apart=apart
+    )
+    assert batch.status == ImportStatus.APPLIED and batch.imported_rows == 5
+    assert batch.error_rows == 1
+    cards = list(Membership.objects.order_by("pk").values_list("card_number", flat=True))
+    assert len(set(cards)) == 5
+    assert MembershipEvent.objects.filter(kind=EventKind.JOINED).count() == 5
+    assert run_ids(batch.membership_ids) == sorted(Membership.objects.values_list("pk", flat=True))
+
+
+def test_batch_import_without_preview(cast):
+    batch = services.batch_import(
+        actor=cast.xq_staff,
+        organisation=cast.xq_union,
+        file_name="m.csv",
+        data=csv_bytes([member_row(1), member_row(2)]),
+        mode=ImportMode.STRICT,
+    )
+    assert batch.status == ImportStatus.APPLIED and batch.total_rows == 2
+    assert batch.imported_rows == 2 and Membership.objects.count() == 2
+    broken = services.batch_import(
+        actor=cast.xq_staff,
+        organisation=cast.xq_union,
+        file_name="m.xlsx",
+        data=b"not a workbook",
+        mode=ImportMode.STRICT,
+    )
+    assert broken.status == ImportStatus.FAILED and "无法读取" in broken.message
+    assert Membership.objects.count() == 2
 
 
 def test_larger_sqlite_page_cache_during_the_write_is_given_back(cast, settings):

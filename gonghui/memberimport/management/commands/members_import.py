@@ -44,16 +44,20 @@ class Command(BaseCommand):
         if organisation is None:
             raise CommandError(f"unknown organisation code {options['org']!r}")
         mode = ImportMode.VALID_ONLY if options["valid_only"] else ImportMode.STRICT
+        arguments = {
+            "actor": actor,
+            "organisation": organisation,
+            "file_name": path.name,
+            "data": path.read_bytes(),
+            "mode": mode,
+        }
         try:
-            batch, prepared = services.batch_preview(
-                actor=actor,
-                organisation=organisation,
-                file_name=path.name,
-                data=path.read_bytes(),
-                mode=mode,
-            )
-            if not options["dry_run"]:
-                batch = services.batch_apply(actor=actor, batch=batch, mode=mode, prepared=prepared)
+            if options["dry_run"]:
+                batch, _prepared = services.batch_preview(**arguments)
+            else:  # one pass: checked while stored
+                batch = services.batch_import(**arguments)
+                if batch.status == ImportStatus.FAILED and not batch.errors:
+                    raise CommandError(batch.message)  # the file itself, not its rows
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from None
         except (ScopeViolation, Conflict) as error:
