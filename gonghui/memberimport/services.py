@@ -120,7 +120,6 @@ class Prepared:
     parsed: ParseResult
     # id_number_hash → id of a registered person without a live membership (re-joining).
     returning: dict[bytes, int] = field(default_factory=dict)
-    hashes: dict[int, bytes] = field(default_factory=dict)  # row number → id_number_hash
 
 
 def prepare(data: bytes, file_name: str, *, today: datetime.date | None = None) -> Prepared:
@@ -130,7 +129,7 @@ def prepare(data: bytes, file_name: str, *, today: datetime.date | None = None) 
     parsed = parse_table(rows, today=today, occupation_of=occupation_value)
     digests = blind_index_many("id", [row.id_number for row in parsed.valid])
     hashes = {row.row: digest for row, digest in zip(parsed.valid, digests, strict=True)}
-    return Prepared(parsed=parsed, returning=_check_registry(parsed, hashes), hashes=hashes)
+    return Prepared(parsed=parsed, returning=_check_registry(parsed, hashes))
 
 
 def _check_registry(parsed: ParseResult, hashes: dict[int, bytes]) -> dict[bytes, int]:
