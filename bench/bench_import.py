@@ -479,7 +479,7 @@ def child_preview(xlsx: Path) -> dict:
     union, actor = _world()
     data = xlsx.read_bytes()
     started = time.perf_counter()
-    batch, _prepared = services.batch_preview(
+    batch, _parsed = services.batch_preview(
         actor=actor, organisation=union, file_name=xlsx.name, data=data
     )
     assert batch.errors == [], batch.errors[:3]

@@ -584,9 +584,7 @@ def parse_table(
     table: Iterable[list[Any]], *, today: datetime.date, occupation_of: Any = None
 ) -> ParseResult:
     """Find the header (the first non-blank row) and check every row after it."""
-    rows = iter(table)
-    header, index = split_header(rows)
-    numbered = enumerate(rows, index + 2)  # spreadsheet row numbers (row 1 first)
+    header, numbered = _numbered_rows(table)
     return validate_rows(numbered, header, today=today, occupation_of=occupation_of)
 
 
@@ -595,9 +593,14 @@ def parse_chunks(
 ) -> Iterator[ParseResult]:
     """``parse_table`` a part at a time: the results of ``size`` rows each (blank rows count),
     duplicates found across parts. An import writes one part while the next is checked."""
-    rows = iter(table)
-    header, index = split_header(rows)
-    numbered = enumerate(rows, index + 2)
+    header, numbered = _numbered_rows(table)
     seen: dict[str, int] = {}
     while part := list(itertools.islice(numbered, size)):
         yield validate_rows(part, header, today=today, occupation_of=occupation_of, seen=seen)
+
+
+def _numbered_rows(table: Iterable[list[Any]]) -> tuple[HeaderMap, Iterator[tuple[int, list]]]:
+    """The header and the rows after it, with their spreadsheet row numbers (row 1 first)."""
+    rows = iter(table)
+    header, index = split_header(rows)
+    return header, enumerate(rows, index + 2)

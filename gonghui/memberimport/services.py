@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -110,26 +110,18 @@ def get_progress(batch: ImportBatch) -> int:
 # --- preview -----------------------------------------------------------------------------------
 
 
-@dataclass
-class Prepared:
-    """A file read and checked for the preview (no writes).
-
-    The cells themselves are not kept (a 100k-row sheet is ~100 MB of Python objects); the error
-    report reads the kept file again."""
-
-    parsed: ParseResult
-    # id_number_hash → id of a registered person without a live membership (re-joining).
-    returning: dict[bytes, int] = field(default_factory=dict)
-
-
-def prepare(data: bytes, file_name: str, *, today: datetime.date | None = None) -> Prepared:
-    """Read and check a file against the rules and the registry (no writes)."""
+def prepare(data: bytes, file_name: str, *, today: datetime.date | None = None) -> ParseResult:
+    """Read and check a file against the rules and the registry (no writes). The cells
+    themselves are not kept (a 100k-row sheet is ~100 MB of Python objects); the error report
+    reads the kept file again."""
     rows = iter_table(file_name, data)  # one row at a time: the valid rows keep what they need
     today = today or timezone.localdate()
     parsed = parse_table(rows, today=today, occupation_of=occupation_value)
     digests = blind_index_many("id", [row.id_number for row in parsed.valid])
-    hashes = {row.row: digest for row, digest in zip(parsed.valid, digests, strict=True)}
-    return Prepared(parsed=parsed, returning=_check_registry(parsed, hashes))
+    _check_registry(
+        parsed, {row.row: digest for row, digest in zip(parsed.valid, digests, strict=True)}
+    )
+    return parsed
 
 
 def _check_registry(parsed: ParseResult, hashes: dict[int, bytes]) -> dict[bytes, int]:
@@ -214,15 +206,14 @@ def batch_preview(
     data: bytes,
     mode: str = ImportMode.STRICT,
     today: datetime.date | None = None,
-) -> tuple[ImportBatch, Prepared]:
+) -> tuple[ImportBatch, ParseResult]:
     """Check an uploaded file and keep it as a batch awaiting apply. File-level problems (not a
     spreadsheet, no ID column...) raise ValidationError({"file": ...}) and keep nothing."""
     _require(actor, organisation.path)
     try:
-        prepared = prepare(data, file_name, today=today)
+        parsed = prepare(data, file_name, today=today)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}, code=error.code) from None
-    parsed = prepared.parsed
     batch = _keep(
         actor,
         organisation,
@@ -233,7 +224,7 @@ def batch_preview(
         error_rows=len(parsed.error_rows),
         errors=_error_dicts(parsed),
     )
-    return batch, prepared
+    return batch, parsed
 
 
 def batch_import(

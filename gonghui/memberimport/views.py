@@ -28,7 +28,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch, _prepared = services.batch_preview(
+            batch, _parsed = services.batch_preview(
                 actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 file_name=upload.name,

@@ -209,10 +209,10 @@ def test_broken_and_wrong_files_give_a_chinese_file_error(cast):
 def test_gbk_csv_and_bom_csv(cast):
     for encoding in ("gbk", "utf-8-sig"):
         data = csv_bytes([member_row(1), member_row(2)], encoding=encoding)
-        batch, prepared = services.batch_preview(
+        batch, parsed = services.batch_preview(
             actor=cast.xq_staff, organisation=cast.xq_union, file_name="a.csv", data=data
         )
-        assert batch.errors == [] and [r.name for r in prepared.parsed.valid] == ["张1", "张2"]
+        assert batch.errors == [] and [r.name for r in parsed.valid] == ["张1", "张2"]
 
 
 def test_scope_another_countys_union_is_refused(cast):

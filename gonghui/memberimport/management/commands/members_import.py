@@ -53,7 +53,7 @@ class Command(BaseCommand):
         }
         try:
             if options["dry_run"]:
-                batch, _prepared = services.batch_preview(**arguments)
+                batch, _parsed = services.batch_preview(**arguments)
             else:  # one pass: checked while stored
                 batch = services.batch_import(**arguments)
                 if batch.status == ImportStatus.FAILED and not batch.errors:
