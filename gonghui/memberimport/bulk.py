@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.utils.translation import gettext as _
 
 from gonghui.core import bulkload
 
@@ -76,7 +77,7 @@ def produced_apart(
             try:
                 kind, value = receiver.recv()
             except EOFError:
-                raise RuntimeError(f"the worker process ended early ({child.exitcode})") from None
+                raise RuntimeError(_failed(f"exit code {child.exitcode}")) from None
             if kind == "item":
                 yield value
             elif kind == "done":
@@ -85,12 +86,17 @@ def produced_apart(
                 messages, code = value
                 raise ValidationError(messages[0] if len(messages) == 1 else messages, code=code)
             else:
-                raise RuntimeError(f"the worker process failed: {value}")
+                raise RuntimeError(_failed(value))
     finally:
         if child.is_alive():  # the caller stopped early: the child may wait on a full pipe
             child.terminate()
         child.join()
         receiver.close()
+
+
+def _failed(detail: str) -> str:
+    """The batch's message when the second process breaks down (a fault, not the file's)."""
+    return _("The process checking the file stopped with an error: %(detail)s") % {"detail": detail}
 
 
 def _produce(sender: Any, produce: Callable[..., Iterable[Any]], args: tuple) -> None:

@@ -44,8 +44,9 @@ def test_a_validation_error_arrives_with_its_chinese_message_and_code() -> None:
 
 
 def test_any_other_failure_arrives_as_an_error() -> None:
-    with pytest.raises(RuntimeError, match="KeyError: 'row 7'"):
+    with translation.override("zh-hans"), pytest.raises(RuntimeError) as caught:
         list(produced_apart(_broken, "other"))
+    assert str(caught.value) == "检查文件的进程出错停止：KeyError: 'row 7'"
     assert not multiprocessing.active_children()
 
 
