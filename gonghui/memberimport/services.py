@@ -233,8 +233,9 @@ def batch_import(
     """Keep a file as a batch and import it in one pass, without a preview first (the command
     line): the rows are checked as they are stored, in a second process (``batch_apply``)."""
     _require(actor, organisation.path)
-    batch = _keep(actor, organisation, file_name, data, mode)
-    return batch_apply(actor=actor, batch=batch, mode=mode, apart=True)
+    with bulk.sqlite_checkpoint_after():  # the kept file alone fills SQLite's log past a checkpoint
+        batch = _keep(actor, organisation, file_name, data, mode)
+        return batch_apply(actor=actor, batch=batch, mode=mode, apart=True)
 
 
 def _keep(
@@ -329,7 +330,8 @@ def batch_apply(
     report = progress or (lambda percent: set_progress(batch, percent))
     try:
         report(5)
-        _apply(actor, batch, kept_file(batch), report, apart)
+        with bulk.sqlite_checkpoint_after():
+            _apply(actor, batch, kept_file(batch), report, apart)
     except _RowsFailed as failed:
         summary = failed.summary
         ImportBatch.objects.filter(pk=batch.pk).update(

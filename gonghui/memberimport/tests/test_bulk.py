@@ -1,16 +1,20 @@
-"""The second process that checks and seals an import's rows (bulk.produced_apart)."""
+"""The second process that checks and seals an import's rows (bulk.produced_apart), and SQLite's
+checkpoint of the log moved off the import's commit (bulk.sqlite_checkpoint_after)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.utils import ConnectionHandler
 from django.utils import translation
 
-from gonghui.memberimport.bulk import produced_apart
+from gonghui.memberimport.bulk import produced_apart, sqlite_checkpoint_after
 
 
 def _pids(count: int) -> Iterator[tuple[int, int]]:
@@ -60,3 +64,58 @@ def test_the_second_process_ends_when_the_caller_stops() -> None:
     assert next(items) == b"x" * 1_000_000
     items.close()  # e.g. a COPY failed: the child must not run on
     assert not multiprocessing.active_children()
+
+
+@pytest.fixture
+def wal_database(tmp_path: Path) -> Iterator[tuple[BaseDatabaseWrapper, Path]]:
+    """A SQLite database file in WAL mode, as the platform runs it, whichever database the suite
+    itself runs on."""
+    path = tmp_path / "wal.sqlite3"
+    handler = ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(path),
+                "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"},
+            }
+        }
+    )
+    db = handler["default"]
+    with db.cursor() as cursor:
+        cursor.execute("CREATE TABLE rows (body BLOB)")
+    yield db, path
+    db.close()
+
+
+def _insert_5mb(db: BaseDatabaseWrapper) -> None:
+    """A committed write past SQLite's automatic checkpoint (1,000 pages of 4 KiB)."""
+    with db.cursor() as cursor:
+        cursor.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)"
+            " INSERT INTO rows SELECT randomblob(1000) FROM n"
+        )
+
+
+@pytest.mark.django_db
+def test_a_big_commit_leaves_the_log_to_a_checkpoint_thread(
+    wal_database: tuple[BaseDatabaseWrapper, Path],
+) -> None:
+    db, path = wal_database
+    _insert_5mb(db)  # outside the block, the commit itself copies the log into the file
+    after_first = path.stat().st_size
+    assert after_first > 5_000_000
+    with sqlite_checkpoint_after(db) as later:
+        with sqlite_checkpoint_after(db) as inner:  # within another: nothing of its own
+            _insert_5mb(db)
+        assert inner.thread is None
+        # Committed (another connection sees the rows) but still only in the log.
+        other = db.get_new_connection(db.get_connection_params())
+        assert other.execute("SELECT count(*) FROM rows").fetchone()[0] == 10_000
+        other.close()
+        assert path.stat().st_size == after_first
+    assert later.thread is not None
+    later.thread.join(timeout=30)
+    assert path.stat().st_size > 2 * 5_000_000  # the thread moved the log into the file
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == 1000  # the connection's own setting is back
