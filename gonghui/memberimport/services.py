@@ -34,7 +34,6 @@ from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus, i
 from gonghui.memberimport.rules import (
     ParseResult,
     RowError,
-    ValidRow,
     education_value,
     iter_table,
     occupation_value,
@@ -118,33 +117,33 @@ def prepare(data: bytes, file_name: str, *, today: datetime.date | None = None) 
     today = today or timezone.localdate()
     parsed = parse_table(rows, today=today, occupation_of=occupation_value)
     digests = blind_index_many("id", [row.id_number for row in parsed.valid])
-    _check_registry(
-        parsed, {row.row: digest for row, digest in zip(parsed.valid, digests, strict=True)}
-    )
+    kept, _returning = _check_registry(parsed, [row.row for row in parsed.valid], digests)
+    if len(kept) < len(parsed.valid):
+        parsed.valid = [parsed.valid[i] for i in kept]
     return parsed
 
 
-def _check_registry(parsed: ParseResult, hashes: dict[int, bytes]) -> dict[bytes, int]:
-    """Flag rows whose person already holds a live membership (already_member) and drop them
-    from the valid rows; return the people registered before without one (ID hash → person id).
-    ``hashes`` maps each valid row to its ID hash. One query per chunk on the unique hash index."""
+def _check_registry(
+    parsed: ParseResult, rows: Sequence[int], hashes: Sequence[bytes]
+) -> tuple[list[int], dict[bytes, int]]:
+    """Flag the valid rows whose person already holds a live membership (already_member) in
+    ``parsed``; return the positions of the rows that stay valid and the people registered
+    before without one (ID hash → person id). ``rows`` are the valid rows' numbers, ``hashes``
+    their ID hashes. One query per chunk on the unique hash index."""
     known: dict[bytes, tuple[int, bool]] = {}
-    for pk, digest, is_live in _registered(list(hashes.values())):
+    for pk, digest, is_live in _registered(hashes):
         known[digest] = (pk, is_live)
-    returning: dict[bytes, int] = {}
     if not known:
-        return returning
-    still_valid: list[ValidRow] = []
+        return list(range(len(rows))), {}
+    kept: list[int] = []
+    returning: dict[bytes, int] = {}
     label = parsed.header.label("id_number")
-    for row in parsed.valid:
-        digest = hashes[row.row]
+    for position, (row, digest) in enumerate(zip(rows, hashes, strict=True)):
         hit = known.get(digest)
-        if hit is None:
-            still_valid.append(row)
-        elif hit[1]:
+        if hit is not None and hit[1]:
             parsed.add_error(
                 RowError(
-                    row.row,
+                    row,
                     label,
                     "already_member",
                     _(
@@ -153,15 +152,15 @@ def _check_registry(parsed: ParseResult, hashes: dict[int, bytes]) -> dict[bytes
                     ),
                 )
             )
-        else:
+            continue
+        if hit is not None:
             returning[digest] = hit[0]
-            still_valid.append(row)
-    parsed.valid = still_valid
+        kept.append(position)
     parsed.errors.sort(key=lambda error: error.row)
-    return returning
+    return kept, returning
 
 
-def _registered(hashes: list[bytes]) -> Iterator[tuple[int, bytes, bool]]:
+def _registered(hashes: Sequence[bytes]) -> Iterator[tuple[int, bytes, bool]]:
     """(person id, ID hash, holds a live membership) of the registered people among ``hashes``.
 
     Plain SQL on the unique hash index: for 100k hashes the ORM's handling of each parameter
@@ -369,39 +368,89 @@ def batch_apply(
     return batch
 
 
+# The person's columns a chunk carries for each valid row, in database form; the importing
+# process adds the id it reserves.
+PERSON_COLUMNS = (
+    "name",
+    "name_initials",
+    "id_number",
+    "id_number_hash",
+    "sex",
+    "birth_date",
+    "id_division_code",
+    "ethnicity",
+    "phone",
+    "phone_hash",
+    "education",
+)
+
+
 @dataclass
 class CheckedChunk:
-    """Rows of a file checked by the rules, with what storing its valid rows needs besides:
-    each one's ID hash and sealed ID number, mobile and mobile hash, and the names' initials."""
+    """A part of a file checked by the rules, its valid rows ready to store: each one's row
+    number, ID hash, person columns (``PERSON_COLUMNS``: ID and mobile sealed, keyed hashes,
+    initials) and enrolment (credit code, employer name, occupation, join date). Plain tuples,
+    not row objects: they cross from the second process, and unpickling objects would cost the
+    importing process more than the rest of its Python work per row."""
 
-    parsed: ParseResult
-    hashes: dict[int, bytes]  # row number → ID hash
-    sealed: dict[int, tuple[str, str, bytes]]  # row number → (ID, mobile) ciphertext, mobile hash
-    initials: dict[str, str]
+    parsed: ParseResult  # counts and errors; its valid rows travel as the lists below
+    rows: list[int]
+    hashes: list[bytes]
+    people: list[tuple]
+    enrolments: list[tuple[str, str, str, Any]]
+
+    def keeping(self, positions: list[int]) -> CheckedChunk:
+        """The chunk without the rows the registry check turned away."""
+
+        def pick(column: list[T]) -> list[T]:
+            return [column[i] for i in positions]
+
+        return CheckedChunk(
+            self.parsed,
+            pick(self.rows),
+            pick(self.hashes),
+            pick(self.people),
+            pick(self.enrolments),
+        )
 
 
 def checked_chunks(file_name: str, data: bytes, today: datetime.date) -> Iterator[CheckedChunk]:
     """The file's rows checked and the valid ones sealed, ``CHUNK`` rows at a time. No database
     access: this is what ``produced_apart`` runs in the second process."""
     table = iter_table(file_name, data)
+    date = bulk.date_adapter()
     for parsed in parse_chunks(table, today=today, occupation_of=occupation_value, size=CHUNK):
-        valid = parsed.valid
+        valid, parsed.valid = parsed.valid, []
         numbers = [row.id_number for row in valid]
+        hashes = blind_index_many("id", numbers)
         phones = [row.phone for row in valid if row.phone]
         sealed_phones = iter(
             zip(encrypt_many(phones), blind_index_many("phone", phones), strict=True)
         )
+        initials = bulk_name_initials([row.name for row in valid])
         yield CheckedChunk(
             parsed=parsed,
-            hashes={
-                row.row: digest
-                for row, digest in zip(valid, blind_index_many("id", numbers), strict=True)
-            },
-            sealed={
-                row.row: (id_number, *(next(sealed_phones) if row.phone else ("", b"")))
-                for row, id_number in zip(valid, encrypt_many(numbers), strict=True)
-            },
-            initials=bulk_name_initials([row.name for row in valid]),
+            rows=[row.row for row in valid],
+            hashes=hashes,
+            people=[
+                (
+                    row.name,
+                    initials[row.name],
+                    sealed_id,
+                    digest,
+                    row.sex,
+                    date(row.birth_date),
+                    row.division_code,
+                    row.ethnicity,
+                    *(next(sealed_phones) if row.phone else ("", b"")),
+                    education_value(row.education),
+                )
+                for row, sealed_id, digest in zip(valid, encrypt_many(numbers), hashes, strict=True)
+            ],
+            enrolments=[
+                (row.credit_code, row.employer_name, row.occupation, date(row.joined_on))
+                for row in valid
+            ],
         )
 
 
@@ -420,13 +469,17 @@ def _apply(actor: Any, batch: ImportBatch, data: bytes, report: Callable, apart:
     )
     with bulk.sqlite_page_cache(sqlite_cache_mb()):
         for chunk in chunks:
-            parsed = chunk.parsed
-            returning = _check_registry(parsed, chunk.hashes)
-            summary = _absorb(summary, parsed)
+            kept, returning = _check_registry(chunk.parsed, chunk.rows, chunk.hashes)
+            summary = _absorb(summary, chunk.parsed)
             if strict and summary.errors:
                 continue  # nothing will be kept: only the remaining rows' errors matter now
+            if len(kept) < len(chunk.rows):
+                chunk = chunk.keeping(kept)
             created_employers += _resolve_employers(
-                actor, batch.organisation, parsed.valid, employers
+                actor,
+                batch.organisation,
+                {(code, name) for code, name, *_ in chunk.enrolments},
+                employers,
             )
             writer.write(chunk, returning, employers)
             report(10 + 85 * summary.total // max(expected, summary.total))
@@ -476,14 +529,14 @@ def _absorb(summary: ParseResult | None, parsed: ParseResult) -> ParseResult:
 def _resolve_employers(
     actor: Any,
     organisation: Organisation,
-    rows: list[ValidRow],
+    wanted: set[tuple[str, str]],
     known: dict[tuple[str, str], int],
 ) -> list[int]:
-    """Add to ``known`` the employer id of each (credit code, name) of ``rows`` not in it yet:
+    """Add to ``known`` the employer id of each (credit code, name) ``wanted`` not in it yet:
     by credit code anywhere (it is unique nationally), else by name within the importing
     union's subtree, else registered as a new employer responsible to the importing union.
     Returns the ids of the employers registered."""
-    keys = {(row.credit_code, row.employer_name) for row in rows} - known.keys()
+    keys = wanted - known.keys()
     codes = {code for code, _name in keys if code}
     by_code = dict(Employer.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"))
     names = {name for code, name in keys if not code or code not in by_code}
@@ -531,24 +584,7 @@ class _Writer:
     def __init__(self, actor: Any, batch: ImportBatch) -> None:
         now = timezone.now()
         self.batch = batch
-        self.people = bulk.RowWriter(
-            Person,
-            (
-                "id",
-                "name",
-                "name_initials",
-                "id_number",
-                "id_number_hash",
-                "sex",
-                "birth_date",
-                "id_division_code",
-                "ethnicity",
-                "phone",
-                "phone_hash",
-                "education",
-            ),
-            now=now,
-        )
+        self.people = bulk.RowWriter(Person, (*PERSON_COLUMNS, "id"), now=now)
         self.memberships = bulk.RowWriter(
             Membership,
             (
@@ -566,7 +602,6 @@ class _Writer:
         self.events = bulk.RowWriter(
             MembershipEvent, ("membership", "kind", "at", "actor", "note", "data"), now=now
         )
-        self.date = bulk.date_adapter()
         self.at = bulk.datetime_adapter()(now)
         self.actor_id = getattr(actor, "pk", None)
         self.note = _("Mass enrolment: %(file)s") % {"file": batch.file_name}
@@ -579,47 +614,35 @@ class _Writer:
         returning: dict[bytes, int],
         employers: dict[tuple[str, str], int],
     ) -> None:
-        rows = chunk.parsed.valid
-        if not rows:
+        count = len(chunk.rows)
+        if not count:
             return
-        date, hashes = self.date, chunk.hashes
-        cards = card_numbers(len(rows))  # one block from the registry's locked counter
-        new_rows = [row for row in rows if hashes[row.row] not in returning]
-        person_ids = bulk.reserve_ids(Person, len(new_rows))
-        membership_ids = bulk.reserve_ids(Membership, len(rows))
-        new_person = dict(zip((row.row for row in new_rows), person_ids, strict=True))
+        cards = card_numbers(count)  # one block from the registry's locked counter
+        hashes = chunk.hashes
+        new = [i for i in range(count) if hashes[i] not in returning] if returning else range(count)
+        person_ids = bulk.reserve_ids(Person, len(new))
+        membership_ids = bulk.reserve_ids(Membership, count)
+        people = chunk.people
+        self.people.write([people[i] + (pk,) for i, pk in zip(new, person_ids, strict=True)])
+        owners = [returning.get(digest) for digest in hashes] if returning else [None] * count
+        for i, pk in zip(new, person_ids, strict=True):
+            owners[i] = pk
         organisation_id, batch_id = self.batch.organisation_id, self.batch.pk
-        self.people.write(
-            [
-                (
-                    pk,
-                    row.name,
-                    chunk.initials[row.name],
-                    chunk.sealed[row.row][0],
-                    hashes[row.row],
-                    row.sex,
-                    date(row.birth_date),
-                    row.division_code,
-                    row.ethnicity,
-                    *chunk.sealed[row.row][1:],
-                    education_value(row.education),
-                )
-                for row, pk in zip(new_rows, person_ids, strict=True)
-            ]
-        )
         self.memberships.write(
             [
                 (
                     membership_id,
-                    new_person.get(row.row) or returning[hashes[row.row]],
+                    owner,
                     organisation_id,
-                    employers.get((row.credit_code, row.employer_name)),
-                    row.occupation,
+                    employers.get((code, name)),
+                    occupation,
                     MembershipState.ACTIVE,
                     card,
-                    date(row.joined_on),
+                    joined_on,
                 )
-                for row, membership_id, card in zip(rows, membership_ids, cards, strict=True)
+                for membership_id, owner, (code, name, occupation, joined_on), card in zip(
+                    membership_ids, owners, chunk.enrolments, cards, strict=True
+                )
             ]
         )
         at, actor_id, note = self.at, self.actor_id, self.note
@@ -631,9 +654,9 @@ class _Writer:
                     at,
                     actor_id,
                     note,
-                    f'{{"batch": {batch_id}, "row": {row.row}}}',
+                    f'{{"batch": {batch_id}, "row": {row}}}',
                 )
-                for row, membership_id in zip(rows, membership_ids, strict=True)
+                for row, membership_id in zip(chunk.rows, membership_ids, strict=True)
             ]
         )
         self.membership_ids += membership_ids

@@ -161,16 +161,19 @@ def test_bulk_name_initials_match_the_registry_rule():
 def test_already_member_is_flagged_without_naming_the_union_and_left_member_rejoins(cast):
     _member(cast, 1)
     left = _member(cast, 2, state=MembershipState.LEFT)
-    batch, _ = _preview(cast, [member_row(1), member_row(2)], mode=ImportMode.VALID_ONLY)
+    rows = [member_row(1), member_row(3), member_row(2), member_row(4)]
+    batch, _ = _preview(cast, rows, mode=ImportMode.VALID_ONLY)
     assert [(e["row"], e["column"], e["code"]) for e in batch.errors] == [
         (2, "身份证号", "already_member")
     ]
     message = batch.errors[0]["message"]
     assert "已是工会会员" in message and cast.yz_union.name not in message
     services.batch_apply(actor=cast.xq_staff, batch=batch)
-    rejoined = Membership.objects.get(organisation=cast.xq_union)
-    assert rejoined.person_id == left.person_id  # the same registry row, a new membership
-    assert Person.objects.count() == 2
+    joined = Membership.objects.filter(organisation=cast.xq_union).select_related("person")
+    owners = {m.person.id_number: m.person_id for m in joined}
+    assert owners[member_row(2)[1]] == left.person_id  # the same registry row, a new membership
+    assert {member_row(3)[1], member_row(4)[1]} < owners.keys()  # new people, each their own
+    assert len(set(owners.values())) == 3 and Person.objects.count() == 4
 
 
 def test_member_joining_between_preview_and_apply_is_caught(cast):
