@@ -73,7 +73,8 @@ def sqlite_checkpoint_after(db: BaseDatabaseWrapper = connection) -> Iterator[Ch
     not end (nothing is committed there) and within another such block.
     """
     later = CheckpointLater()
-    if db.vendor != "sqlite" or db.in_atomic_block or db.is_in_memory_db():  # type: ignore[attr-defined]
+    in_memory = db.vendor == "sqlite" and db.is_in_memory_db()  # type: ignore[attr-defined]
+    if db.vendor != "sqlite" or db.in_atomic_block or in_memory:
         yield later
         return
     with db.cursor() as cursor:
