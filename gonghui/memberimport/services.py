@@ -30,7 +30,7 @@ from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
 from gonghui.core.pii import BLIND_INDEX_BYTES, blind_index_many, encrypt_many
 from gonghui.memberimport import bulk, files
-from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus, id_runs, run_ids
+from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus, id_runs
 from gonghui.memberimport.rules import (
     ParseResult,
     RowError,
@@ -684,9 +684,8 @@ def batch_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
             % {"days": undo_days()},
             code="undo_expired",
         )
-    membership_ids = run_ids(batch.membership_ids)
-    created_people = run_ids(batch.person_ids)
-    changed = _changed_memberships(batch, membership_ids)
+    imported = sum(last - first + 1 for first, last in batch.membership_ids)
+    changed = _changed_memberships(batch, imported)
     if changed:
         raise Conflict(
             _(
@@ -696,17 +695,13 @@ def batch_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
             % {"count": len(changed), "card": changed[0]},
             code="batch_changed",
         )
-    for chunk in _chunks(membership_ids, 5000):
-        _delete_rows(Membership, chunk)
-    for chunk in _chunks(created_people, 5000):
-        _delete_rows(
-            Person,
-            list(
-                Person.objects.filter(pk__in=chunk, memberships__isnull=True).values_list(
-                    "pk", flat=True
-                )
-            ),
-        )
+    for runs in _chunks(batch.membership_ids, RUNS_PER_QUERY):
+        _delete_rows(Membership, _in_runs(runs))
+    removed_people = 0
+    without_membership = Q(~Exists(Membership.objects.filter(person=OuterRef("pk"))))
+    for runs in _chunks(batch.person_ids, RUNS_PER_QUERY):
+        # People who joined elsewhere since the import keep their registry entry.
+        removed_people += _delete_rows(Person, _in_runs(runs) & without_membership)
     removed_employers = 0
     for pk in batch.created_employer_ids:
         try:
@@ -726,10 +721,10 @@ def batch_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
         action=ChangeRecord.Action.DELETE,
         verb="member_import_undo",
         obj=batch,
-        before={"imported": len(membership_ids), "file_sha256": batch.file_sha256},
+        before={"imported": imported, "file_sha256": batch.file_sha256},
         after={
-            "removed_memberships": len(membership_ids),
-            "removed_people": len(created_people),
+            "removed_memberships": imported,
+            "removed_people": removed_people,
             "removed_employers": removed_employers,
         },
         organisation_path=batch.organisation.path,
@@ -737,32 +732,51 @@ def batch_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def _delete_rows(model: type[Any], ids: Sequence[int]) -> None:
-    """Delete rows by id in a few statements instead of Django's collector (which loads every
-    related row first: minutes for 100k memberships). Rows pointing here with CASCADE go first,
-    SET_NULL ones are cleared; anything else that still points here (PROTECT) makes the
-    database's foreign-key check fail the whole undo, which is the rule: touch nothing else.
+# A batch's ids are a few [first, last] runs (ids are reserved a chunk at a time): one range test
+# per run instead of 100k ids as parameters. SQLite nests OR terms as deep as they are many, and
+# refuses an expression deeper than 1,000.
+RUNS_PER_QUERY = 200
+
+
+def _in_runs(runs: Sequence[Sequence[int]], field: str = "pk") -> Q:
+    """Rows whose ``field`` lies in one of the id ``runs``."""
+    condition = Q(pk__in=[])  # no runs: no rows
+    for first, last in runs:
+        condition |= Q(**{f"{field}__range": (first, last)})
+    return condition
+
+
+def _delete_rows(model: type[Any], where: Q) -> int:
+    """Delete the rows of ``model`` matching ``where`` in a few statements instead of Django's
+    collector (which loads every related row first: minutes for 100k memberships); returns how
+    many. Rows pointing here with CASCADE go first, SET_NULL ones are cleared; anything else
+    that still points here (PROTECT) makes the database's foreign-key check fail the whole
+    undo, which is the rule: touch nothing else.
     """
-    if not ids:
-        return
+    rows = model._base_manager.filter(where)
     for relation in model._meta.get_fields(include_hidden=True):  # hidden: related_name="+"
         if not (relation.auto_created and not relation.concrete) or relation.many_to_many:
             continue
-        related = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": ids})
+        related = relation.related_model._base_manager.filter(
+            **{f"{relation.field.name}__in": rows.values("pk")}
+        )
         if relation.on_delete is CASCADE:
             related.delete()
         elif relation.on_delete is SET_NULL:
             related.update(**{relation.field.name: None})
-    model._base_manager.filter(pk__in=ids)._raw_delete(model._base_manager.db)
+    return int(rows._raw_delete(model._base_manager.db))
 
 
-def _changed_memberships(batch: ImportBatch, membership_ids: list[int]) -> list[str]:
+def _changed_memberships(batch: ImportBatch, imported: int) -> list[str]:
     """Card numbers of the batch's memberships that changed after the import (state, union,
-    any edit, any timeline entry besides joining), or "?" for one that is gone."""
+    any edit, any timeline entry besides joining), or "?" when some of the ``imported`` are
+    gone."""
     assert batch.applied_at is not None
     changed: set[str] = set()
-    for chunk in _chunks(membership_ids, 5000):
-        rows = Membership.objects.filter(pk__in=chunk)
+    present = 0
+    for runs in _chunks(batch.membership_ids, RUNS_PER_QUERY):
+        rows = Membership.objects.filter(_in_runs(runs))
+        present += rows.count()
         changed.update(
             card or "?"
             for card in rows.filter(
@@ -776,6 +790,6 @@ def _changed_memberships(batch: ImportBatch, membership_ids: list[int]) -> list[
                 )
             ).values_list("card_number", flat=True)[:10]
         )
-        if rows.count() != len(chunk):
-            changed.add("?")
+    if present != imported:
+        changed.add("?")
     return sorted(changed)

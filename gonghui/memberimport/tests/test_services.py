@@ -247,7 +247,8 @@ def test_undo_within_seven_days_removes_exactly_the_batch(cast):
     assert list(Person.objects.values_list("pk", flat=True)) == [keep.person_id]
     assert Employer.objects.count() == keep_employer_count
     assert not MembershipEvent.objects.exists()
-    assert ChangeRecord.objects.filter(verb="member_import_undo").count() == 1
+    record = ChangeRecord.objects.get(verb="member_import_undo")
+    assert record.after["removed_memberships"] == 3 and record.after["removed_people"] == 3
     with pytest.raises(Conflict):
         services.batch_undo(actor=cast.xq_staff, batch=batch)
 
