@@ -41,7 +41,7 @@ from gonghui.memberimport.rules import (
     parse_table,
 )
 from gonghui.members.choices import LIVE_STATES, EventKind, MembershipState
-from gonghui.members.models import Membership, MembershipEvent, Person
+from gonghui.members.models import PERSON_COLUMNS, Membership, MembershipEvent, Person
 from gonghui.members.rules import bulk_name_initials
 from gonghui.members.services import card_numbers
 from gonghui.orgs.choices import EmployerSize, Industry, Ownership
@@ -368,28 +368,11 @@ def batch_apply(
     return batch
 
 
-# The person's columns a chunk carries for each valid row, in database form; the importing
-# process adds the id it reserves.
-PERSON_COLUMNS = (
-    "name",
-    "name_initials",
-    "id_number",
-    "id_number_hash",
-    "sex",
-    "birth_date",
-    "id_division_code",
-    "ethnicity",
-    "phone",
-    "phone_hash",
-    "education",
-)
-
-
 @dataclass
 class CheckedChunk:
     """A part of a file checked by the rules, its valid rows ready to store: each one's row
-    number, ID hash, person columns (``PERSON_COLUMNS``: ID and mobile sealed, keyed hashes,
-    initials) and enrolment (credit code, employer name, occupation, join date). Plain tuples,
+    number, ID hash, person columns (``PERSON_COLUMNS``, in database form: ID and mobile sealed,
+    keyed hashes, initials; the importing process adds the id it reserves) and enrolment (credit code, employer name, occupation, join date). Plain tuples,
     not row objects: they cross from the second process, and unpickling objects would cost the
     importing process more than the rest of its Python work per row."""
 

@@ -68,6 +68,23 @@ class Person(TimeStampedModel):
         return self.name
 
 
+# A person's own columns (all but the id and the timestamps), in the order the bulk writers give
+# them: the demo world's seeder and mass enrolment.
+PERSON_COLUMNS = (
+    "name",
+    "name_initials",
+    "id_number",
+    "id_number_hash",
+    "sex",
+    "birth_date",
+    "id_division_code",
+    "ethnicity",
+    "phone",
+    "phone_hash",
+    "education",
+)
+
+
 class Membership(TimeStampedModel):
     """A person's membership of one union, with its state machine.
 

@@ -37,7 +37,7 @@ from gonghui.members.choices import (
     MembershipState,
     Occupation,
 )
-from gonghui.members.models import Membership, MembershipEvent, Person
+from gonghui.members.models import PERSON_COLUMNS, Membership, MembershipEvent, Person
 from gonghui.members.rules import name_initials
 from gonghui.members.services import card_numbers
 from gonghui.orgs.choices import OrgKind
@@ -342,23 +342,9 @@ def _rows(
         yield persons, memberships
 
 
-PERSON_COLUMNS = (
-    "id",
-    "name",
-    "name_initials",
-    "id_number",
-    "id_number_hash",
-    "sex",
-    "birth_date",
-    "id_division_code",
-    "ethnicity",
-    "phone",
-    "phone_hash",
-    "education",
-    "created_at",
-    "updated_at",
-)
-MEMBERSHIP_COLUMNS = (
+# The columns of the tuples ``_rows`` builds, in their order.
+PERSON_ROW = ("id", *PERSON_COLUMNS, "created_at", "updated_at")
+MEMBERSHIP_ROW = (
     "id",
     "person_id",
     "organisation_id",
@@ -458,8 +444,8 @@ def seed(world: Any) -> str:
     # PostgreSQL, empty registry: indexes built once and foreign keys checked once at the end.
     with bulkload.indexes_dropped(Person, Membership, MembershipEvent):
         for persons, memberships in _rows(world, plan, people, places, first, cards):
-            bulkload.copy_rows(Person, PERSON_COLUMNS, persons)
-            bulkload.copy_rows(Membership, MEMBERSHIP_COLUMNS, memberships)
+            bulkload.copy_rows(Person, PERSON_ROW, persons)
+            bulkload.copy_rows(Membership, MEMBERSHIP_ROW, memberships)
         _events_from_memberships(first)
     _reset_sequences()
     if connection.vendor == "sqlite":
