@@ -721,11 +721,11 @@ def batch_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
 RUNS_PER_QUERY = 200
 
 
-def _in_runs(runs: Sequence[Sequence[int]], field: str = "pk") -> Q:
-    """Rows whose ``field`` lies in one of the id ``runs``."""
+def _in_runs(runs: Sequence[Sequence[int]]) -> Q:
+    """Rows whose id lies in one of the [first, last] ``runs``."""
     condition = Q(pk__in=[])  # no runs: no rows
     for first, last in runs:
-        condition |= Q(**{f"{field}__range": (first, last)})
+        condition |= Q(pk__range=(first, last))
     return condition
 
 

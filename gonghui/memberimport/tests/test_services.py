@@ -253,6 +253,26 @@ def test_undo_within_seven_days_removes_exactly_the_batch(cast):
         services.batch_undo(actor=cast.xq_staff, batch=batch)
 
 
+def test_undo_goes_through_the_runs_a_few_at_a_time(cast, monkeypatch):
+    """A batch whose ids are split into more runs than one statement takes (SQLite refuses an
+    expression nested 1,000 deep) is undone in several statements, all of it."""
+    keep = _member(cast, 900)
+    batch, _ = _preview(cast, [member_row(i) for i in range(1, 6)])
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    split = [[pk, pk] for pk in run_ids(batch.membership_ids)]
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        membership_ids=split, person_ids=[[pk, pk] for pk in run_ids(batch.person_ids)]
+    )
+    batch.refresh_from_db()
+    monkeypatch.setattr(services, "RUNS_PER_QUERY", 2)
+    batch = services.batch_undo(actor=cast.xq_staff, batch=batch)
+    assert batch.status == ImportStatus.UNDONE
+    assert list(Membership.objects.values_list("pk", flat=True)) == [keep.pk]
+    assert list(Person.objects.values_list("pk", flat=True)) == [keep.person_id]
+    record = ChangeRecord.objects.get(verb="member_import_undo")
+    assert record.after["removed_memberships"] == 5 and record.after["removed_people"] == 5
+
+
 def test_id_runs_round_trip():
     assert id_runs([]) == [] and run_ids([]) == []
     ids = [7, 3, 4, 5, 9, 10, 1]
