@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
 from gonghui.core import bulkload
 
@@ -202,7 +203,7 @@ def _adapt(field: models.Field, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(field, models.JSONField):
-        return json.dumps(value, ensure_ascii=False)
+        return _as_json(json.dumps(value, ensure_ascii=False))
     if connection.vendor == "sqlite":
         if isinstance(value, datetime.datetime):
             return connection.ops.adapt_datetimefield_value(value)
@@ -211,12 +212,19 @@ def _adapt(field: models.Field, value: Any) -> Any:
     return value
 
 
-class RowWriter:
-    """Rows of ``model`` given as tuples of ``columns`` (field names, pk first); every other
-    concrete field gets its default, ``auto_now``/``auto_now_add`` fields get ``now``.
+def _as_json(text: str) -> Any:
+    """JSON text as the driver takes it for a JSON column: as it is on SQLite; on PostgreSQL,
+    whose rows go by binary COPY, wrapped so that the driver sends it unchanged as ``jsonb``."""
+    return Jsonb(text, dumps=_same) if connection.vendor == "postgresql" else text
 
-    Values of ``columns`` must already be in database form (``prepare`` helps: encrypted text,
-    JSON dumped, dates as the driver wants them).
+
+class RowWriter:
+    """Rows of ``model`` given as tuples of ``columns`` (field names); every other concrete
+    field gets its default, ``auto_now``/``auto_now_add`` fields get ``now``.
+
+    Values of ``columns`` must already be in database form: encrypted text, JSON as text, dates
+    and datetimes as ``date_adapter`` and ``datetime_adapter`` give them. On PostgreSQL the rows
+    go by binary COPY (``bulkload.copy_rows``): the server reads no value from text.
     """
 
     def __init__(
@@ -247,13 +255,33 @@ class RowWriter:
             tail.append(_adapt(field, value))
         self.tail = tuple(tail)
         self.column_names = [field.column for field in self.fields + tail_fields]
+        # JSON text given per row needs wrapping for binary COPY (``_as_json``); SQLite takes it.
+        self.json_at = [
+            i
+            for i, field in enumerate(self.fields)
+            if isinstance(field, models.JSONField) and connection.vendor == "postgresql"
+        ]
 
     def write(self, rows: list[tuple]) -> None:
-        if rows:
-            tail = self.tail
-            bulkload.copy_rows(
-                self.model, self.column_names, [row + tail for row in rows] if tail else rows
-            )
+        if not rows:
+            return
+        if self.json_at:
+            rows = [_json_wrapped(row, self.json_at) for row in rows]
+        tail = self.tail
+        bulkload.copy_rows(
+            self.model,
+            self.column_names,
+            [row + tail for row in rows] if tail else rows,
+            binary=connection.vendor == "postgresql",
+        )
+
+
+def _json_wrapped(row: tuple, positions: list[int]) -> tuple:
+    values = list(row)
+    for i in positions:
+        if values[i] is not None:
+            values[i] = _as_json(values[i])
+    return tuple(values)
 
 
 def _same(value: Any) -> Any:

@@ -69,6 +69,9 @@ def test_strict_apply_imports_every_row_with_events_cards_and_one_audit_record(c
     assert first.employer.name == "银川顺达快递有限公司"
     assert first.employer.organisation == cast.xq_union
     assert MembershipEvent.objects.filter(kind=EventKind.JOINED).count() == 5
+    joined = MembershipEvent.objects.get(membership=first)
+    assert joined.data == {"batch": batch.pk, "row": 2} and joined.actor == cast.xq_staff
+    assert joined.note == "集中入会：members.xlsx"
     assert Employer.objects.filter(name="银川顺达快递有限公司").count() == 1
     records = ChangeRecord.objects.filter(verb="member_import_apply")
     assert records.count() == 1 and records.get().after["imported"] == 5
