@@ -1,5 +1,6 @@
 """Staff import a messy member file in the console, see every problem with its row, import the
-valid rows, download the error report, then undo the batch."""
+valid rows, download the error report, then undo the batch; a large file runs in the background
+behind a progress bar."""
 
 from __future__ import annotations
 
@@ -54,3 +55,36 @@ def test_upload_preview_import_valid_rows_and_undo(page: Any, cast: Any, tmp_pat
     assert "该批次已撤销" in page.content()
     assert ImportBatch.objects.get().status == "undone"
     assert not Membership.objects.exists()
+
+
+def test_a_large_file_runs_in_the_background_behind_a_progress_bar(
+    page: Any, cast: Any, tmp_path: Any, settings: Any
+) -> None:
+    """Over the threshold, the apply is queued for the task worker and the page polls the
+    batch's progress until it is done, then shows the outcome."""
+    from django.core.management import call_command
+
+    settings.GONGHUI_IMPORT_BACKGROUND_ROWS = 3
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    source = tmp_path / "快递员.xlsx"
+    source.write_bytes(xlsx_bytes([member_row(i) for i in range(1, 6)]))
+    # The page's polls wait in the browser while the worker below runs: the test and the live
+    # server share one connection to an in-memory SQLite database, which takes one at a time.
+    page.route("**/progress/", lambda route: route.continue_())
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/console/member-imports/")
+    page.fill("input[name=organisation]", cast.xq_union.code)
+    page.set_input_files("input[name=file]", str(source))
+    page.get_by_role("button", name="上传并校验").click()
+    page.wait_for_load_state()
+    page.click("#apply-batch")
+    page.wait_for_load_state()
+    progress = page.locator("#import-progress")
+    assert "排队中 · 0%" in progress.inner_text()
+    assert page.locator("#import-progress progress").get_attribute("value") == "0"
+    assert ImportBatch.objects.get().status == "queued" and not Membership.objects.exists()
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    progress.wait_for(state="detached")  # the next poll finds it done and reloads the page
+    assert page.locator("#imported-rows").inner_text() == "5"
+    assert Membership.objects.filter(organisation=cast.xq_union).count() == 5
