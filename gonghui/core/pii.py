@@ -31,13 +31,12 @@ def _aead() -> AESGCM:
 
 def encrypt(plaintext: str) -> str:
     """AES-GCM with a random nonce; the output is text so it fits any database column."""
-    nonce = os.urandom(_NONCE_BYTES)
-    sealed = _aead().encrypt(nonce, plaintext.encode(), None)
-    return base64.b64encode(_VERSION + nonce + sealed).decode()
+    return encrypt_many([plaintext])[0]
 
 
 def encrypt_many(values: Sequence[str]) -> list[str]:
-    """``encrypt`` of each value, for bulk writers: one ``os.urandom`` call for all the nonces."""
+    """``encrypt`` of each value (the one place that writes the format), for bulk writers too:
+    one ``os.urandom`` call for all the nonces."""
     nonces = os.urandom(_NONCE_BYTES * len(values))
     seal = _aead().encrypt
     b64 = base64.b64encode
@@ -63,12 +62,11 @@ def blind_index(kind: str, value: str) -> bytes:
     index hold a quarter of the bytes of the hex digest: a mass enrolment inserts 100k of them
     at random places in a 1M-row index, and the index's size decides how many pages it dirties.
     """
-    message = f"{kind}:{value}".encode()
-    return hmac.digest(settings.GONGHUI_PII_HASH_KEY, message, "sha256")[:BLIND_INDEX_BYTES]
+    return blind_index_many(kind, [value])[0]
 
 
 def blind_index_many(kind: str, values: Iterable[str]) -> list[bytes]:
-    """``blind_index`` of each value, for bulk writers."""
+    """``blind_index`` of each value (the one place that computes it), for bulk writers too."""
     key = settings.GONGHUI_PII_HASH_KEY
     return [hmac.digest(key, f"{kind}:{v}".encode(), "sha256")[:BLIND_INDEX_BYTES] for v in values]
 
