@@ -13,6 +13,16 @@ from gonghui.testing import PASSWORD
 from tests.e2e.conftest import login
 
 
+def _upload(page: Any, cast: Any, source: Any) -> None:
+    """Log in as 兴庆区's staff and upload ``source`` for its union: the page of the checked file."""
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/console/member-imports/")
+    page.fill("input[name=organisation]", cast.xq_union.code)
+    page.set_input_files("input[name=file]", str(source))
+    page.get_by_role("button", name="上传并校验").click()
+    page.wait_for_load_state()
+
+
 def test_upload_preview_import_valid_rows_and_undo(page: Any, cast: Any, tmp_path: Any) -> None:
     source = tmp_path / "会员名单.xlsx"
     source.write_bytes(
@@ -25,12 +35,7 @@ def test_upload_preview_import_valid_rows_and_undo(page: Any, cast: Any, tmp_pat
             ]
         )
     )
-    login(page, "xq_staff", PASSWORD)
-    page.goto(page.base_url + "/console/member-imports/")
-    page.fill("input[name=organisation]", cast.xq_union.code)
-    page.set_input_files("input[name=file]", str(source))
-    page.get_by_role("button", name="上传并校验").click()
-    page.wait_for_load_state()
+    _upload(page, cast, source)
 
     errors = page.locator("#import-errors tbody tr")
     assert errors.count() == 2
@@ -71,12 +76,7 @@ def test_a_large_file_runs_in_the_background_behind_a_progress_bar(
     # The page's polls wait in the browser while the worker below runs: the test and the live
     # server share one connection to an in-memory SQLite database, which takes one at a time.
     page.route("**/progress/", lambda route: route.continue_())
-    login(page, "xq_staff", PASSWORD)
-    page.goto(page.base_url + "/console/member-imports/")
-    page.fill("input[name=organisation]", cast.xq_union.code)
-    page.set_input_files("input[name=file]", str(source))
-    page.get_by_role("button", name="上传并校验").click()
-    page.wait_for_load_state()
+    _upload(page, cast, source)
     page.click("#apply-batch")
     page.wait_for_load_state()
     progress = page.locator("#import-progress")
