@@ -4,6 +4,8 @@ link rows (with two indexes and two foreign keys each) were the import's only us
 from django.db import migrations, models
 
 
+# A copy of models.id_runs, on purpose: a migration must keep doing what it did when it was
+# written, whatever later becomes of the app's code.
 def _runs(ids):
     runs = []
     for pk in sorted(ids):
