@@ -265,14 +265,13 @@ class RowWriter:
     def write(self, rows: list[tuple]) -> None:
         if not rows:
             return
-        if self.json_at:
-            rows = [_json_wrapped(row, self.json_at) for row in rows]
-        tail = self.tail
+        json_at, tail = self.json_at, self.tail
+        if json_at:  # one pass over the rows, not one per step
+            rows = [_json_wrapped(row, json_at) + tail for row in rows]
+        elif tail:
+            rows = [row + tail for row in rows]
         bulkload.copy_rows(
-            self.model,
-            self.column_names,
-            [row + tail for row in rows] if tail else rows,
-            binary=connection.vendor == "postgresql",
+            self.model, self.column_names, rows, binary=connection.vendor == "postgresql"
         )
 
 
