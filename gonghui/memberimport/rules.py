@@ -27,6 +27,7 @@ from gonghui.core.validators import (
     normalise_uscc,
     parse_resident_id,
 )
+from gonghui.memberimport.workbook import first_sheet_rows
 
 # --- headers -----------------------------------------------------------------------------------
 
@@ -512,27 +513,16 @@ def iter_table(file_name: str, data: bytes) -> Iterator[list[Any]]:
 
 
 def _workbook_rows(data: bytes) -> Iterator[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if not workbook.sheet_names:
-            raise _file_error()
-        sheet = workbook.get_sheet_by_index(0)
-    except ValidationError:
-        raise
+        rows = first_sheet_rows(data)
     except Exception:  # calamine raises several error types for damaged files
         raise _file_error() from None
-    return _sheet_rows(sheet)
+    return _read(rows)
 
 
-def _sheet_rows(sheet: Any) -> Iterator[list[Any]]:
-    # calamine starts each row at the sheet's first used column but yields the leading empty
-    # rows; empty cells in front keep column positions as Excel shows them.
-    padding = [""] * (sheet.start[1] if sheet.start else 0)
+def _read(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
     try:
-        for row in sheet.iter_rows():
-            yield padding + row if padding else row
+        yield from rows
     except Exception:
         raise _file_error() from None
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
 from gonghui.core.pii import blind_index
-from gonghui.memberimport import services
+from gonghui.memberimport import services, workbook
 from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus, id_runs, run_ids
 from gonghui.memberimport.tests.factories import csv_bytes, make_id, member_row, xlsx_bytes
 from gonghui.members import rules as member_rules
@@ -376,8 +376,11 @@ def test_apply_checks_the_registry_again(cast):
 def test_one_pass_import_in_chunks(cast, monkeypatch, apart):
     """Rows stored chunk by chunk as they are checked, in a second process or here: a duplicate
     in a later chunk is still found, and in strict mode an error in the last chunk takes back
-    what the earlier chunks wrote."""
+    what the earlier chunks wrote. The first rows come from the sheet's head
+    (``workbook.HEAD_ROWS``), the rest from the whole sheet loaded meanwhile."""
     monkeypatch.setattr(services, "CHUNK", 2)
+    monkeypatch.setattr(workbook, "HEAD_ROWS", 3)
+    monkeypatch.setattr(workbook, "HEAD_MIN_BYTES", 0)
     rows = [member_row(i) for i in range(1, 6)] + [member_row(2)]  # row 7 repeats row 3
     data = xlsx_bytes(rows)
     batch = services.batch_preview(

@@ -1,0 +1,117 @@
+"""Reading a workbook's first sheet with its first rows early (memberimport.workbook): the rows
+are the ones calamine gives for the whole sheet, whatever the layout."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from python_calamine import CalamineWorkbook
+
+from gonghui.memberimport import rules, workbook
+from gonghui.memberimport.tests.factories import HEADER, member_row
+
+
+@pytest.fixture
+def small_head(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A head of 3 rows, taken from sheets of any size."""
+    monkeypatch.setattr(workbook, "HEAD_ROWS", 3)
+    monkeypatch.setattr(workbook, "HEAD_MIN_BYTES", 0)
+
+
+def _book(rows: list[tuple[int, int, list]], *, second_sheet: bool = False) -> bytes:
+    """An XLSX (shared strings, as Excel writes them) with each (row, column, values) placed
+    from that 1-based cell to the right."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row, column, values in rows:
+        for offset, value in enumerate(values):
+            sheet.cell(row=row, column=column + offset, value=value)
+    if second_sheet:
+        book.create_sheet("说明").append(["第二个工作表", 1])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _whole(data: bytes) -> list[list]:
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    return sheet.to_python(skip_empty_area=False)
+
+
+LAYOUTS = {
+    "from A1": [(1, 1, HEADER)] + [(n, 1, member_row(n)) for n in range(2, 12)],
+    # The head's first used column is C; a later row uses A: the columns must still line up.
+    "from C3, a later row from A": [(3, 3, HEADER)]
+    + [(n, 3, member_row(n)) for n in range(4, 10)]
+    + [(11, 1, ["备注", "", *member_row(11)])],
+    "dates, numbers and gaps": [(1, 1, HEADER)]
+    + [(2, 1, [*member_row(2)[:8], datetime.datetime(2026, 1, 5)])]
+    + [(4, 1, [*member_row(4)[:2], 13900000004, *member_row(4)[3:]])]
+    + [(n, 1, member_row(n)) for n in range(8, 14)],
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_head_first_rows_are_the_whole_sheets_rows(small_head: None, layout: str) -> None:
+    data = _book(LAYOUTS[layout], second_sheet=True)
+    assert workbook.head_workbook(data, workbook.HEAD_ROWS) is not None  # the head path ran
+    assert list(workbook.first_sheet_rows(data)) == _whole(data)
+
+
+def test_the_head_holds_only_the_first_rows_of_the_first_sheet(small_head: None) -> None:
+    data = _book(LAYOUTS["from A1"], second_sheet=True)
+    head = CalamineWorkbook.from_filelike(io.BytesIO(workbook.head_workbook(data, 3) or b""))
+    assert head.get_sheet_by_index(0).to_python() == _whole(data)[:3]
+    assert head.get_sheet_by_index(1).to_python() == []
+
+
+def test_a_small_sheet_is_read_whole() -> None:
+    data = _book(LAYOUTS["from A1"])
+    assert workbook.head_workbook(data, 3) is None
+    assert list(workbook.first_sheet_rows(data)) == _whole(data)
+
+
+def test_a_sheet_with_fewer_rows_than_the_head_is_read_whole(small_head: None) -> None:
+    data = _book([(1, 1, HEADER), (2, 1, member_row(2))])
+    assert workbook.head_workbook(data, 3) is None
+    assert list(workbook.first_sheet_rows(data)) == _whole(data)
+
+
+def _rewritten(data: bytes, part: str, change: dict[bytes, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == part:
+                for old, new in change.items():
+                    content = content.replace(old, new)
+            target.writestr(item.filename, content)
+    return out.getvalue()
+
+
+def test_a_sheet_damaged_after_the_head_gives_the_file_message(small_head: None) -> None:
+    """The head's rows come first; the damage shows when the whole sheet is needed, as the
+    platform's Chinese message for an unreadable file."""
+    data = _rewritten(
+        _book(LAYOUTS["from A1"]), "xl/worksheets/sheet1.xml", {b'<row r="9"': b'<row r="9"><c'}
+    )
+    rows = rules.iter_table("a.xlsx", data)
+    assert next(rows)[:2] == ["姓名", "身份证号"]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        list(rows)
+    assert caught.value.code == "file_invalid" and "无法读取" in caught.value.messages[0]
+
+
+def test_a_prefixed_namespace_takes_the_whole_sheet_path(small_head: None) -> None:
+    data = _rewritten(
+        _book(LAYOUTS["from A1"]),
+        "xl/worksheets/sheet1.xml",
+        {b"<worksheet ": b'<x:worksheet xmlns:x="urn:x" ', b"</worksheet>": b"</x:worksheet>"},
+    )
+    assert workbook.head_workbook(data, 3) is None
