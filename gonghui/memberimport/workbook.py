@@ -37,7 +37,9 @@ _EMPTY_SHEET = (
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     b"<sheetData/></worksheet>"
 )
-_ROW_START = re.compile(rb"<row[\s>/]")
+_ROW_TAG = re.compile(rb"<row((?:\s[^>]*)?)>")
+_ROW_NUMBER = re.compile(rb"""\sr=["'](\d+)["']""")
+_BLOCK = 1 << 18  # bytes decompressed at a time
 
 
 def first_sheet_rows(data: bytes) -> Iterator[list[Any]]:
@@ -143,19 +145,26 @@ def _cut(archive: zipfile.ZipFile, part: str, rows: int) -> bytes | None:
     """The sheet's XML up to its ``rows + 1``-th row, closed; None if it has no more rows.
 
     Only the beginning of the part is decompressed. A row element holds only cells, whose text
-    has ``<`` escaped, so the next ``<row`` is where the previous row ended."""
+    has ``<`` escaped, so the next ``<row`` is where the previous row ended. The head is the
+    whole sheet's first rows only if the rows come in order (Excel writes them so; a row
+    without a number follows the one before): a file that numbers them otherwise is read whole.
+    """
     buffer = bytearray()
-    found = scanned = 0
+    found = scanned = last = 0
     with archive.open(part) as stream:
-        while block := stream.read(1 << 18):
+        while block := stream.read(_BLOCK):
             buffer += block
-            if b"<worksheet" not in buffer[:4096]:
-                return None  # a prefixed namespace (<x:worksheet>): not worth the cases
-            for match in _ROW_START.finditer(buffer, scanned):
-                found += 1
+            if len(buffer) >= 4096 and b"<worksheet" not in buffer[:4096]:
+                return None  # a prefixed namespace (<x:row>...): no row would ever match
+            for match in _ROW_TAG.finditer(buffer, scanned):
+                numbered = _ROW_NUMBER.search(match.group(1))
+                number = int(numbered.group(1)) if numbered else last + 1
+                if number <= last:
+                    return None
+                found, last, scanned = found + 1, number, match.end()
                 if found > rows:
                     return bytes(buffer[: match.start()]) + b"</sheetData></worksheet>"
-                scanned = match.end()
-            # A tag split across two blocks is found in the next pass.
-            scanned = max(scanned, len(buffer) - 5)
+            # A tag cut off by the block's end is matched in the next pass.
+            tail = buffer.rfind(b"<", scanned)
+            scanned = tail if tail >= 0 else len(buffer)
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -109,9 +110,42 @@ def test_a_sheet_damaged_after_the_head_gives_the_file_message(small_head: None)
 
 
 def test_a_prefixed_namespace_takes_the_whole_sheet_path(small_head: None) -> None:
+    """Some tools write every tag with a prefix (<x:row>): no row tag would match."""
+    source = zipfile.ZipFile(io.BytesIO(_book(LAYOUTS["from A1"])))
+    xml = source.read("xl/worksheets/sheet1.xml")
+    prefixed = re.sub(rb"<(/?)(?![?!])", rb"<\1x:", xml).replace(b"xmlns=", b"xmlns:x=")
+    data = _rewritten(_book(LAYOUTS["from A1"]), "xl/worksheets/sheet1.xml", {xml: prefixed})
+    assert b"<x:row " in prefixed and b"<row" not in prefixed
+    assert workbook.head_workbook(data, 3) is None
+
+
+def test_tags_cut_by_the_decompression_blocks_are_found(
+    small_head: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook, "_BLOCK", 7)
+    data = _book(LAYOUTS["from A1"])
+    head = CalamineWorkbook.from_filelike(io.BytesIO(workbook.head_workbook(data, 3) or b""))
+    assert head.get_sheet_by_index(0).to_python() == _whole(data)[:3]
+
+
+def test_rows_without_numbers_follow_the_one_before(small_head: None) -> None:
     data = _rewritten(
         _book(LAYOUTS["from A1"]),
         "xl/worksheets/sheet1.xml",
-        {b"<worksheet ": b'<x:worksheet xmlns:x="urn:x" ', b"</worksheet>": b"</x:worksheet>"},
+        {f'<row r="{n}">'.encode(): b"<row>" for n in range(1, 12)},
     )
-    assert workbook.head_workbook(data, 3) is None
+    assert b'<row r="' not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert workbook.head_workbook(data, 3) is not None
+    assert list(workbook.first_sheet_rows(data)) == _whole(data)
+
+
+def test_rows_out_of_order_are_read_whole(small_head: None) -> None:
+    """A row numbered before one already seen (not what Excel writes): the head would not be
+    the whole sheet's first rows."""
+    data = _rewritten(
+        _book(LAYOUTS["from A1"]), "xl/worksheets/sheet1.xml", {b'<row r="3"': b'<row r="30"'}
+    )
+    assert workbook.head_workbook(data, 5) is None
+    assert workbook.head_workbook(data, 3) is None  # the row after the cut is checked too
+    assert workbook.head_workbook(data, 2) is not None  # rows 1 and 2 come first either way
+    assert list(workbook.first_sheet_rows(data)) == _whole(data)
