@@ -40,6 +40,9 @@ _EMPTY_SHEET = (
 _ROW_TAG = re.compile(rb"<row((?:\s[^>]*)?)>")
 _ROW_NUMBER = re.compile(rb"""\sr=["'](\d+)["']""")
 _BLOCK = 1 << 18  # bytes decompressed at a time
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+_STRING_REF = re.compile(rb"""<c\s[^>]*\bt=["']s["'][^>]*>\s*<v>(\d+)</v>""")
+_STRING_END = re.compile(rb"</si>|<si\s*/>")
 
 
 def first_sheet_rows(data: bytes) -> Iterator[list[Any]]:
@@ -74,12 +77,14 @@ def _head_first(head: bytes, whole: Future[CalamineSheet]) -> Iterator[list[Any]
     given = 0
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(head)).get_sheet_by_index(0)
-    except Exception:  # the cut did not parse: the whole sheet gives every row  # noqa: S110
-        pass
-    else:
+    except Exception:  # the cut did not parse: the whole sheet gives every row
+        sheet = None
+    del head  # the small workbook's bytes and, once its rows are read, the head itself: freed
+    if sheet is not None:  # before the whole sheet is, not held for the rest of the import
         for row in _rows(sheet):
             given += 1
             yield row
+        del sheet
     # Both sheets start at the first used row, so the whole sheet's rows line up with the
     # head's: skip as many as the head gave.
     yield from itertools.islice(_rows(whole.result()), given, None)
@@ -104,6 +109,7 @@ def head_workbook(data: bytes, rows: int) -> bytes | None:
             xml = _cut(archive, sheets[0], rows)
             if xml is None:
                 return None
+            strings = _strings_used(archive, xml)
             out = io.BytesIO()
             # Stored, not compressed: the small workbook lives for a moment, in memory.
             with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as head:
@@ -112,6 +118,8 @@ def head_workbook(data: bytes, rows: int) -> bytes | None:
                         head.writestr(item.filename, xml)
                     elif item.filename in sheets:
                         head.writestr(item.filename, _EMPTY_SHEET)
+                    elif item.filename == _SHARED_STRINGS and strings is not None:
+                        head.writestr(item.filename, strings)
                     else:
                         head.writestr(item.filename, archive.read(item.filename))
             return out.getvalue()
@@ -144,27 +152,50 @@ def _worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
 def _cut(archive: zipfile.ZipFile, part: str, rows: int) -> bytes | None:
     """The sheet's XML up to its ``rows + 1``-th row, closed; None if it has no more rows.
 
-    Only the beginning of the part is decompressed. A row element holds only cells, whose text
-    has ``<`` escaped, so the next ``<row`` is where the previous row ended. The head is the
-    whole sheet's first rows only if the rows come in order (Excel writes them so; a row
-    without a number follows the one before): a file that numbers them otherwise is read whole.
+    A row element holds only cells, whose text has ``<`` escaped, so the next ``<row`` is where
+    the previous row ended. The head is the whole sheet's first rows only if the rows come in
+    order (Excel writes them so; a row without a number follows the one before): a file that
+    numbers them otherwise is read whole, and so is one whose tags carry a namespace prefix
+    (``<x:row>``), where no row tag matches.
     """
+    found = last = 0
+    for buffer, match in _matches(archive, part, _ROW_TAG):
+        numbered = _ROW_NUMBER.search(match.group(1))
+        number = int(numbered.group(1)) if numbered else last + 1
+        if number <= last:
+            return None
+        found, last = found + 1, number
+        if found > rows:
+            return bytes(buffer[: match.start()]) + b"</sheetData></worksheet>"
+    return None
+
+
+def _strings_used(archive: zipfile.ZipFile, xml: bytes) -> bytes | None:
+    """The shared-string table up to the last string the head's cells name, closed (a 100k-row
+    file's table holds ~300k strings, which calamine would otherwise read twice); None when the
+    workbook has none or the table ends first."""
+    if _SHARED_STRINGS not in archive.namelist():
+        return None
+    needed = max((int(ref.group(1)) for ref in _STRING_REF.finditer(xml)), default=0) + 1
+    for found, (buffer, match) in enumerate(_matches(archive, _SHARED_STRINGS, _STRING_END), 1):
+        if found == needed:
+            return bytes(buffer[: match.end()]) + b"</sst>"
+    return None
+
+
+def _matches(
+    archive: zipfile.ZipFile, part: str, pattern: re.Pattern[bytes]
+) -> Iterator[tuple[bytearray, re.Match[bytes]]]:
+    """Each match of ``pattern`` in a zip part with the bytes read so far, decompressing only as
+    far as the caller goes."""
     buffer = bytearray()
-    found = scanned = last = 0
+    scanned = 0
     with archive.open(part) as stream:
         while block := stream.read(_BLOCK):
             buffer += block
-            if len(buffer) >= 4096 and b"<worksheet" not in buffer[:4096]:
-                return None  # a prefixed namespace (<x:row>...): no row would ever match
-            for match in _ROW_TAG.finditer(buffer, scanned):
-                numbered = _ROW_NUMBER.search(match.group(1))
-                number = int(numbered.group(1)) if numbered else last + 1
-                if number <= last:
-                    return None
-                found, last, scanned = found + 1, number, match.end()
-                if found > rows:
-                    return bytes(buffer[: match.start()]) + b"</sheetData></worksheet>"
+            for match in pattern.finditer(buffer, scanned):
+                scanned = match.end()
+                yield buffer, match
             # A tag cut off by the block's end is matched in the next pass.
             tail = buffer.rfind(b"<", scanned)
             scanned = tail if tail >= 0 else len(buffer)
-    return None
