@@ -333,27 +333,34 @@ def validate_rows(
     sex_message = _("Sex must be 男 or 女.")
     seen = {} if seen is None else seen
     valid = result.valid
+    key_columns = (i_name, i_id, i_phone, i_employer, i_sex, i_code, i_occupation)
     for number, cells in rows:
-        if row_is_blank(cells):
-            continue
-        result.total += 1
         width = len(cells)
         values = [
-            cell_text(cells[i]) if 0 <= i < width else ""
-            for i in (i_name, i_id, i_phone, i_employer, i_sex, i_code, i_occupation)
+            (value.strip() if type(value := cells[i]) is str else cell_text(value))
+            if 0 <= i < width
+            else ""
+            for i in key_columns
         ]
+        # A row with text in a key column is not blank: the whole row is looked at otherwise.
+        if not any(values) and row_is_blank(cells):
+            continue
+        result.total += 1
         name_text, id_text, phone_text, employer_text, sex_text, code_text, occupation = values
         errors: list[RowError] = []
-        for text, field_name in ((name_text, "name"), (id_text, "id_number")):
-            if not text:
-                errors.append(
-                    RowError(number, label[field_name], "required", required_message[field_name])
-                )
-        for text, field_name in ((phone_text, "phone"), (employer_text, "employer_name")):
-            if not text:
-                errors.append(
-                    RowError(number, label[field_name], "required", required_message[field_name])
-                )
+        if not (name_text and id_text and phone_text and employer_text):
+            for text, field_name in (
+                (name_text, "name"),
+                (id_text, "id_number"),
+                (phone_text, "phone"),
+                (employer_text, "employer_name"),
+            ):
+                if not text:
+                    errors.append(
+                        RowError(
+                            number, label[field_name], "required", required_message[field_name]
+                        )
+                    )
         if len(name_text) > 50:
             errors.append(
                 RowError(

@@ -41,30 +41,36 @@ def prefix_upper_bound(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-@lru_cache(maxsize=20000)  # distinct characters: bounded
-def _char_initial(char: str) -> str:
-    return name_initials(char)
+# Each character's initials, filled as characters are met: at most the ~20k characters that
+# pypinyin has a reading for.
+_CHAR_INITIALS: dict[str, str] = {}
 
 
 def fast_name_initials(name: str) -> str:
-    """``members.rules.name_initials`` with the same answer at a seventh of the cost.
+    """``members.rules.name_initials`` with the same answer at a tenth of the cost.
 
     pypinyin reads a name character by character unless some part of it (two characters or
     more) is a word of its phrase dictionary, where the phrase's reading wins (李长春 → "lcc",
     not "lzc"). So: if no such part exists and every character has a reading, the initials are
-    the per-character initials (cached); otherwise the registry's function decides.
+    the per-character initials (kept once computed); otherwise the registry's function decides.
     """
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
     text = name.strip()
-    if not text or any(ord(char) not in PINYIN_DICT for char in text):
-        return name_initials(name)
+    initials = []
+    for char in text:
+        initial = _CHAR_INITIALS.get(char)
+        if initial is None:
+            if ord(char) not in PINYIN_DICT:
+                return name_initials(name)
+            initial = _CHAR_INITIALS[char] = name_initials(char)
+        initials.append(initial)
     length = len(text)
     for start in range(length - 1):
         for stop in range(start + 2, length + 1):
             if text[start:stop] in PHRASES_DICT:
                 return name_initials(name)
-    return "".join(_char_initial(char) for char in text)
+    return "".join(initials) if text else name_initials(name)
 
 
 def bulk_name_initials(names: Sequence[str]) -> dict[str, str]:
