@@ -7,9 +7,10 @@ For each database, in one run:
   base   a bench database under var/bench/ (SQLite) or a PostgreSQL template database, holding
          ``--existing`` members written directly (executemany / COPY, real blind-index hashes),
          built once and reused (``--rebuild`` to rebuild);
-  limit  the insert-only limit: the same rows, pre-parsed into tuples (ciphertext, hashes, ids
-         computed beforehand, not timed), inserted into person, membership and event tables with
-         ``executemany`` (SQLite) or ``COPY`` (PostgreSQL); rolled back;
+  limit  the insert-only limit: the same rows, pre-parsed into tuples holding the values ours
+         stores (ciphertext, hashes, ids, employers' ids computed beforehand, not timed),
+         inserted into person, membership and event tables with ``executemany`` (SQLite) or
+         ``COPY`` (PostgreSQL); rolled back;
   peer   django-import-export 4 (``use_bulk=True``) importing ``--peer-rows`` of the same rows
          into Person from the same kind of XLSX; rolled back;
   ours   the whole pipeline end to end, as ``members_import`` and the background task run it
@@ -266,12 +267,19 @@ def child_base(existing: int) -> dict:
 
 
 def _parsed_tuples(rows: int) -> tuple[list, list, list]:
-    """The file's rows as ready-made tuples: what an importer could not do with less work."""
+    """The file's rows as ready-made tuples, the very values ours stores (sex, birth date and
+    division from the ID, the employer's id, the occupation's code, the join date, a "joined"
+    event with its batch and row): what an importer could not do with less work. Call inside
+    the transaction the limit rolls back: the file's employers not yet registered are
+    registered here, untimed, as ours registers them."""
     from django.db import connection
     from django.utils import timezone
 
     from gonghui.core.pii import blind_index, encrypt
+    from gonghui.core.validators import parse_resident_id
+    from gonghui.memberimport.rules import occupation_value
     from gonghui.members.rules import bulk_name_initials, format_card_number
+    from gonghui.orgs.models import Employer
 
     union, actor = _world()
     with connection.cursor() as cursor:
@@ -281,12 +289,29 @@ def _parsed_tuples(rows: int) -> tuple[list, list, list]:
         membership0 = cursor.fetchone()[0] + 1
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM members_membershipevent")
         event0 = cursor.fetchone()[0] + 1
+    employers = {}
+    for k in range(EMPLOYERS):
+        name, code = employer(k)
+        found = Employer.objects.filter(credit_code=code) if code else None
+        found = found or Employer.objects.filter(name=name, organisation=union)
+        registered = found.first() or Employer.objects.create(
+            name=name,
+            credit_code=code or None,
+            division_id="640104",
+            industry="O",
+            size="small",
+            ownership="other",
+            union=union,
+            organisation=union,
+        )
+        employers[name] = registered.pk
     now = timezone.now()
     people, memberships, events = [], [], []
     file_rows = [file_row(NEW_OFFSET + n) for n in range(rows)]
     # The real initials: they go into an index at random places, as ours do.
     initials = bulk_name_initials([cells[0] for cells in file_rows])
     for n, cells in enumerate(file_rows):
+        resident = parse_resident_id(cells[1])
         people.append(
             (
                 person0 + n,
@@ -296,9 +321,9 @@ def _parsed_tuples(rows: int) -> tuple[list, list, list]:
                 initials[cells[0]],
                 encrypt(cells[1]),
                 blind_index("id", cells[1]),
-                "M",
-                datetime.date(1990, 1, 1),
-                cells[1][:6],
+                resident.sex,
+                resident.birth_date,
+                resident.division_code,
                 cells[4],
                 encrypt(cells[2]),
                 blind_index("phone", cells[2]),
@@ -312,17 +337,27 @@ def _parsed_tuples(rows: int) -> tuple[list, list, list]:
                 now,
                 person0 + n,
                 union.pk,
-                None,
-                "courier",
+                employers[cells[5]],
+                occupation_value(cells[7]),
                 "",
                 "active",
                 "",
-                "L" + format_card_number(n),
-                datetime.date(2025, 1, 1),
+                format_card_number(n + 1),
+                datetime.date.fromisoformat(cells[8]),
                 None,
             )
         )
-        events.append((event0 + n, membership0 + n, "joined", now, actor.pk, "bench", "{}"))
+        events.append(
+            (
+                event0 + n,
+                membership0 + n,
+                "joined",
+                now,
+                actor.pk,
+                "批量入会：import.xlsx",
+                f'{{"batch": 1, "row": {n + 2}}}',
+            )
+        )
     return people, memberships, events
 
 
@@ -353,9 +388,9 @@ def _bulk(cursor, table: str, columns: str, rows: list) -> None:  # type: ignore
 def child_limit(rows: int) -> dict:
     from django.db import connection, transaction
 
-    people, memberships, events = _parsed_tuples(rows)
-    started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
+        people, memberships, events = _parsed_tuples(rows)
+        started = time.perf_counter()
         for table, columns, data in (
             ("members_person", PERSON_COLUMNS, people),
             ("members_membership", MEMBERSHIP_COLUMNS, memberships),
