@@ -154,3 +154,23 @@ def test_rows_out_of_order_are_read_whole(small_head: None) -> None:
     assert workbook.head_workbook(data, 3) is None  # the row after the cut is checked too
     assert workbook.head_workbook(data, 2) is not None  # rows 1 and 2 come first either way
     assert list(workbook.first_sheet_rows(data)) == _whole(data)
+
+
+def test_the_cut_stops_at_its_byte_limit(small_head: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet part that inflates far beyond a head (a zip bomb, or rows of megabytes) is not
+    held in memory to find the head: the whole-sheet path decides."""
+    monkeypatch.setattr(workbook, "_BLOCK", 64)
+    monkeypatch.setattr(workbook, "_MAX_BYTES", 256)
+    data = _book(LAYOUTS["from A1"])
+    assert workbook.head_workbook(data, 3) is None
+    assert list(workbook.first_sheet_rows(data)) == _whole(data)
+
+
+def test_a_damaged_archive_takes_the_whole_sheet_path(small_head: None) -> None:
+    data = _book(LAYOUTS["from A1"])
+    position = data.index(b"xl/worksheets/sheet1.xml") + 200  # inside the sheet's deflate data
+    damaged = data[:position] + bytes(64) + data[position + 64 :]
+    assert workbook.head_workbook(damaged, 3) is None
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        list(rules.iter_table("a.xlsx", damaged))
+    assert caught.value.code == "file_invalid"
