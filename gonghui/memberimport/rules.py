@@ -528,6 +528,8 @@ def _workbook_rows(data: bytes) -> Iterator[list[Any]]:
 
 
 def _read(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """The rows; damage met while reading them (a part of the sheet after its first rows) is
+    the file's error, in its message."""
     try:
         yield from rows
     except Exception:
