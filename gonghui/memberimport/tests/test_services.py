@@ -423,6 +423,47 @@ def test_batch_import_without_preview(cast):
     assert Membership.objects.count() == 2
 
 
+@pytest.mark.parametrize("mode", [ImportMode.STRICT, ImportMode.VALID_ONLY])
+def test_a_sheet_damaged_after_its_first_rows_leaves_nothing(cast, monkeypatch, mode):
+    """The sheet's head (``workbook.HEAD_ROWS``) is stored before the damage further down shows;
+    the batch then fails with the file's message and takes back what it had written."""
+    import io
+    import zipfile
+
+    monkeypatch.setattr(services, "CHUNK", 2)
+    monkeypatch.setattr(workbook, "HEAD_ROWS", 3)
+    monkeypatch.setattr(workbook, "HEAD_MIN_BYTES", 0)
+    source = xlsx_bytes([member_row(i) for i in range(1, 10)])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as archive, zipfile.ZipFile(out, "w") as damaged:
+        for item in archive.infolist():
+            content = archive.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'<row r="8"', b'<row r="8"><c')
+            damaged.writestr(item.filename, content)
+    from gonghui.memberimport import bulk
+
+    written = []
+    real = bulk.RowWriter.write
+
+    def write(self, rows):
+        written.append(self.model)
+        real(self, rows)
+
+    monkeypatch.setattr(bulk.RowWriter, "write", write)
+    batch = services.batch_import(
+        actor=cast.xq_staff,
+        organisation=cast.xq_union,
+        file_name="m.xlsx",
+        data=out.getvalue(),
+        mode=mode,
+    )
+    assert Person in written  # the head's rows were stored before the damage showed
+    assert batch.status == ImportStatus.FAILED and "无法读取" in batch.message
+    assert not Person.objects.exists() and not Membership.objects.exists()
+    assert not MembershipEvent.objects.exists()
+
+
 def test_larger_sqlite_page_cache_during_the_write_is_given_back(cast, settings):
     from django.db import connection
 
