@@ -156,6 +156,21 @@ def test_rows_out_of_order_are_read_whole(small_head: None) -> None:
     assert list(workbook.first_sheet_rows(data)) == _whole(data)
 
 
+def test_a_row_out_of_order_after_the_head_stops_the_read(small_head: None) -> None:
+    """A row numbered into the head, further down than the cut looks: the whole sheet then
+    disagrees with rows already given, and the file is refused rather than read two ways."""
+    source = _book(LAYOUTS["from A1"])
+    late = b'<row r="2"><c r="A2" t="inlineStr"><is><t>late</t></is></c></row>'
+    data = _rewritten(source, "xl/worksheets/sheet1.xml", {b"</sheetData>": late + b"</sheetData>"})
+    assert workbook.head_workbook(data, 3) is not None
+    assert _whole(data)[1][0] == "late" != _whole(source)[1][0]  # calamine: the late row wins
+    rows = rules.iter_table("a.xlsx", data)
+    assert next(rows)[:2] == ["姓名", "身份证号"]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        list(rows)
+    assert caught.value.code == "file_invalid"
+
+
 def test_the_cut_stops_at_its_byte_limit(small_head: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """A sheet part that inflates far beyond a head (a zip bomb, or rows of megabytes) is not
     held in memory to find the head: the whole-sheet path decides."""
