@@ -320,8 +320,7 @@ class _Columns:
         self.defaults: dict[str, Any] = {}
         self.prepare: list[tuple[int, Callable[[Any], Any]]] = []
         for position, f in enumerate(fields):
-            auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            self.defaults[f.attname] = now if auto else f.get_default()
+            self.defaults[f.attname] = bulkload.left_out_value(f, now)
             # PostgreSQL takes datetimes and decimals as they are; SQLite wants them as text.
             if isinstance(f, (models.JSONField, EncryptedTextField)) or (
                 connection.vendor != "postgresql" and isinstance(f, self.PREPARED)

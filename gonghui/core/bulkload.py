@@ -35,6 +35,7 @@ around a load::
 from __future__ import annotations
 
 import contextlib
+import datetime
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,16 @@ class _Piece:
     drop: str
     create: str
     foreign_key: bool = False
+
+
+def left_out_value(field: models.Field, now: datetime.datetime) -> Any:
+    """What a bulk insert stores for a column its rows leave out, as ``bulk_create`` would:
+    "now" for ``auto_now``/``auto_now_add`` fields, else the field's default (Django's
+    ``get_default``: "" for text, None for a nullable field without one). The import's and the
+    seeders' bulk writers share it."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return now
+    return field.get_default()
 
 
 def copy_rows(

@@ -242,15 +242,8 @@ class RowWriter:
         ]
         tail: list[Any] = []
         for field in tail_fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                value: Any = now
-            elif field.has_default():
-                value = field.get_default()
-            elif field.null:
-                value = None
-            elif getattr(field, "blank", False) and isinstance(field, models.CharField):
-                value = ""
-            else:
+            value = bulkload.left_out_value(field, now)
+            if value is None and not field.null:  # no default: the rows must give it
                 raise ValueError(f"{model.__name__}.{field.name} needs a value")
             tail.append(_adapt(field, value))
         self.tail = tuple(tail)
