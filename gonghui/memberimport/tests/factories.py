@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from typing import Any
 
 from gonghui.core.validators import id_check_character
@@ -69,3 +70,17 @@ def csv_bytes(
     writer.writerow(header or HEADER)
     writer.writerows(rows)
     return buffer.getvalue().encode(encoding)
+
+
+def rewritten(data: bytes, part: str, change: dict[bytes, bytes]) -> bytes:
+    """The workbook ``data`` with texts replaced in one of its zip parts (a damaged or unusual
+    sheet, as some files arrive)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == part:
+                for old, new in change.items():
+                    content = content.replace(old, new)
+            target.writestr(item.filename, content)
+    return out.getvalue()

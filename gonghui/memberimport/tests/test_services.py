@@ -13,7 +13,13 @@ from gonghui.core.models import ChangeRecord
 from gonghui.core.pii import blind_index
 from gonghui.memberimport import services, workbook
 from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus, id_runs, run_ids
-from gonghui.memberimport.tests.factories import csv_bytes, make_id, member_row, xlsx_bytes
+from gonghui.memberimport.tests.factories import (
+    csv_bytes,
+    make_id,
+    member_row,
+    rewritten,
+    xlsx_bytes,
+)
 from gonghui.members import rules as member_rules
 from gonghui.members.choices import EventKind, MembershipState
 from gonghui.members.models import Membership, MembershipEvent, Person
@@ -427,21 +433,16 @@ def test_batch_import_without_preview(cast):
 def test_a_sheet_damaged_after_its_first_rows_leaves_nothing(cast, monkeypatch, mode):
     """The sheet's head (``workbook.HEAD_ROWS``) is stored before the damage further down shows;
     the batch then fails with the file's message and takes back what it had written."""
-    import io
-    import zipfile
+    from gonghui.memberimport import bulk
 
     monkeypatch.setattr(services, "CHUNK", 2)
     monkeypatch.setattr(workbook, "HEAD_ROWS", 3)
     monkeypatch.setattr(workbook, "HEAD_MIN_BYTES", 0)
-    source = xlsx_bytes([member_row(i) for i in range(1, 10)])
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(source)) as archive, zipfile.ZipFile(out, "w") as damaged:
-        for item in archive.infolist():
-            content = archive.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b'<row r="8"', b'<row r="8"><c')
-            damaged.writestr(item.filename, content)
-    from gonghui.memberimport import bulk
+    damaged = rewritten(
+        xlsx_bytes([member_row(i) for i in range(1, 10)]),
+        "xl/worksheets/sheet1.xml",
+        {b'<row r="8"': b'<row r="8"><c'},
+    )
 
     written = []
     real = bulk.RowWriter.write
@@ -455,7 +456,7 @@ def test_a_sheet_damaged_after_its_first_rows_leaves_nothing(cast, monkeypatch, 
         actor=cast.xq_staff,
         organisation=cast.xq_union,
         file_name="m.xlsx",
-        data=out.getvalue(),
+        data=damaged,
         mode=mode,
     )
     assert Person in written  # the head's rows were stored before the damage showed

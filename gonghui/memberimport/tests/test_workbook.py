@@ -15,7 +15,7 @@ from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from gonghui.memberimport import rules, workbook
-from gonghui.memberimport.tests.factories import HEADER, member_row
+from gonghui.memberimport.tests.factories import HEADER, member_row, rewritten
 
 
 @pytest.fixture
@@ -90,22 +90,10 @@ def test_a_sheet_with_fewer_rows_than_the_head_is_read_whole(small_head: None) -
     assert list(workbook.first_sheet_rows(data)) == _whole(data)
 
 
-def _rewritten(data: bytes, part: str, change: dict[bytes, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == part:
-                for old, new in change.items():
-                    content = content.replace(old, new)
-            target.writestr(item.filename, content)
-    return out.getvalue()
-
-
 def test_a_sheet_damaged_after_the_head_gives_the_file_message(small_head: None) -> None:
     """The head's rows come first; the damage shows when the whole sheet is needed, as the
     platform's Chinese message for an unreadable file."""
-    data = _rewritten(
+    data = rewritten(
         _book(LAYOUTS["from A1"]), "xl/worksheets/sheet1.xml", {b'<row r="9"': b'<row r="9"><c'}
     )
     rows = rules.iter_table("a.xlsx", data)
@@ -120,7 +108,7 @@ def test_a_prefixed_namespace_takes_the_whole_sheet_path(small_head: None) -> No
     source = zipfile.ZipFile(io.BytesIO(_book(LAYOUTS["from A1"])))
     xml = source.read("xl/worksheets/sheet1.xml")
     prefixed = re.sub(rb"<(/?)(?![?!])", rb"<\1x:", xml).replace(b"xmlns=", b"xmlns:x=")
-    data = _rewritten(_book(LAYOUTS["from A1"]), "xl/worksheets/sheet1.xml", {xml: prefixed})
+    data = rewritten(_book(LAYOUTS["from A1"]), "xl/worksheets/sheet1.xml", {xml: prefixed})
     assert b"<x:row " in prefixed and b"<row" not in prefixed
     assert workbook.head_workbook(data, 3) is None
 
@@ -138,7 +126,7 @@ def test_rows_without_numbers_follow_the_one_before(small_head: None) -> None:
     source = _book(LAYOUTS["from A1"])
     xml = zipfile.ZipFile(io.BytesIO(source)).read("xl/worksheets/sheet1.xml")
     unnumbered = re.sub(rb'<row r="\d+"', b"<row", xml)
-    data = _rewritten(source, "xl/worksheets/sheet1.xml", {xml: unnumbered})
+    data = rewritten(source, "xl/worksheets/sheet1.xml", {xml: unnumbered})
     assert b'<row r="' not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     assert workbook.head_workbook(data, 3) is not None
     assert list(workbook.first_sheet_rows(data)) == _whole(data)
@@ -147,7 +135,7 @@ def test_rows_without_numbers_follow_the_one_before(small_head: None) -> None:
 def test_rows_out_of_order_are_read_whole(small_head: None) -> None:
     """A row numbered before one already seen (not what Excel writes): the head would not be
     the whole sheet's first rows."""
-    data = _rewritten(
+    data = rewritten(
         _book(LAYOUTS["from A1"]), "xl/worksheets/sheet1.xml", {b'<row r="3"': b'<row r="30"'}
     )
     assert workbook.head_workbook(data, 5) is None
@@ -161,7 +149,7 @@ def test_a_row_out_of_order_after_the_head_stops_the_read(small_head: None) -> N
     disagrees with rows already given, and the file is refused rather than read two ways."""
     source = _book(LAYOUTS["from A1"])
     late = b'<row r="2"><c r="A2" t="inlineStr"><is><t>late</t></is></c></row>'
-    data = _rewritten(source, "xl/worksheets/sheet1.xml", {b"</sheetData>": late + b"</sheetData>"})
+    data = rewritten(source, "xl/worksheets/sheet1.xml", {b"</sheetData>": late + b"</sheetData>"})
     assert workbook.head_workbook(data, 3) is not None
     assert _whole(data)[1][0] == "late" != _whole(source)[1][0]  # calamine: the late row wins
     rows = rules.iter_table("a.xlsx", data)
