@@ -243,7 +243,10 @@ class RowWriter:
         tail: list[Any] = []
         for field in tail_fields:
             value = bulkload.left_out_value(field, now)
-            if value is None and not field.null:  # no default: the rows must give it
+            # A column without a default, not nullable and not optional text: the rows must
+            # give it ("now" is the value of an auto_now(_add) field).
+            optional = field.has_default() or field.null or value is now
+            if not optional and not (field.blank and isinstance(field, models.CharField)):
                 raise ValueError(f"{model.__name__}.{field.name} needs a value")
             tail.append(_adapt(field, value))
         self.tail = tuple(tail)

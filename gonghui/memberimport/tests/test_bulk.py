@@ -119,3 +119,18 @@ def test_a_big_commit_leaves_the_log_to_a_checkpoint_thread(
     with db.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         assert cursor.fetchone()[0] == 1000  # the connection's own setting is back
+
+
+def test_a_required_column_left_out_is_refused() -> None:
+    """Columns the rows leave out get their defaults; one without (here a person's name, text
+    that may not be blank) must be given, not stored empty."""
+    import datetime
+
+    from gonghui.memberimport.bulk import RowWriter
+    from gonghui.members.models import Person
+
+    now = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
+    given = [f.name for f in Person._meta.concrete_fields if f.name not in ("name", "id")]
+    with pytest.raises(ValueError, match=r"Person\.name needs a value"):
+        RowWriter(Person, given, now=now)
+    assert RowWriter(Person, [*given, "name"], now=now).tail == ()
