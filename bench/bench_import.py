@@ -278,8 +278,8 @@ def _parsed_tuples(rows: int) -> tuple[list, list, list]:
     from gonghui.core.pii import blind_index, encrypt
     from gonghui.core.validators import parse_resident_id
     from gonghui.memberimport.rules import occupation_value
+    from gonghui.memberimport.services import _resolve_employers
     from gonghui.members.rules import bulk_name_initials, format_card_number
-    from gonghui.orgs.models import Employer
 
     union, actor = _world()
     with connection.cursor() as cursor:
@@ -289,22 +289,10 @@ def _parsed_tuples(rows: int) -> tuple[list, list, list]:
         membership0 = cursor.fetchone()[0] + 1
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM members_membershipevent")
         event0 = cursor.fetchone()[0] + 1
-    employers = {}
-    for k in range(EMPLOYERS):
-        name, code = employer(k)
-        found = Employer.objects.filter(credit_code=code) if code else None
-        found = found or Employer.objects.filter(name=name, organisation=union)
-        registered = found.first() or Employer.objects.create(
-            name=name,
-            credit_code=code or None,
-            division_id="640104",
-            industry="O",
-            size="small",
-            ownership="other",
-            union=union,
-            organisation=union,
-        )
-        employers[name] = registered.pk
+    # The importer's own matching: by credit code, else by name, else registered.
+    employers: dict[tuple[str, str], int] = {}
+    wanted = {(code, name) for name, code in map(employer, range(EMPLOYERS))}
+    _resolve_employers(actor, union, wanted, employers)
     now = timezone.now()
     people, memberships, events = [], [], []
     file_rows = [file_row(NEW_OFFSET + n) for n in range(rows)]
@@ -337,7 +325,7 @@ def _parsed_tuples(rows: int) -> tuple[list, list, list]:
                 now,
                 person0 + n,
                 union.pk,
-                employers[cells[5]],
+                employers[(cells[6], cells[5])],
                 occupation_value(cells[7]),
                 "",
                 "active",
