@@ -372,9 +372,10 @@ def batch_apply(
 class CheckedChunk:
     """A part of a file checked by the rules, its valid rows ready to store: each one's row
     number, ID hash, person columns (``PERSON_COLUMNS``, in database form: ID and mobile sealed,
-    keyed hashes, initials; the importing process adds the id it reserves) and enrolment (credit code, employer name, occupation, join date). Plain tuples,
-    not row objects: they cross from the second process, and unpickling objects would cost the
-    importing process more than the rest of its Python work per row."""
+    keyed hashes, initials; the importing process adds the id it reserves) and enrolment
+    (credit code, employer name, occupation, join date). Plain tuples, not row objects: they
+    cross from the second process, and unpickling objects would cost the importing process more
+    than the rest of its Python work per row."""
 
     parsed: ParseResult  # counts and errors; its valid rows travel as the lists below
     rows: list[int]
