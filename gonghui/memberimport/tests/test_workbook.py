@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
-from gonghui.memberimport import rules, workbook
+from gonghui.memberimport import rules, services, workbook
 from gonghui.memberimport.tests.factories import HEADER, member_row, rewritten
 
 
@@ -23,6 +23,11 @@ def small_head(monkeypatch: pytest.MonkeyPatch) -> None:
     """A head of 3 rows, taken from sheets of any size."""
     monkeypatch.setattr(workbook, "HEAD_ROWS", 3)
     monkeypatch.setattr(workbook, "HEAD_MIN_BYTES", 0)
+
+
+def test_the_head_holds_the_header_and_whole_chunks() -> None:
+    """The importer's second chunk must not wait for the whole sheet for its last row."""
+    assert workbook.HEAD_ROWS == 1 + 2 * services.CHUNK
 
 
 def _book(rows: list[tuple[int, int, list]], *, second_sheet: bool = False) -> bytes:
