@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import os
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
@@ -359,7 +361,7 @@ def test_someone_registered_during_the_import_fails_it_cleanly(cast, monkeypatch
     batch, _ = _preview(cast, [member_row(1), member_row(2)])
     _member(cast, 2)
     # Registered by another session between the registry check and the write.
-    monkeypatch.setattr(services, "_registered", lambda hashes: iter(()))
+    monkeypatch.setattr(services, "_registered", lambda hashes, db: iter(()))
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     assert batch.status == ImportStatus.FAILED
     assert "导入过程中" in batch.message
@@ -406,6 +408,90 @@ def test_one_pass_import_in_chunks(cast, monkeypatch, apart):
     assert len(set(cards)) == 5
     assert MembershipEvent.objects.filter(kind=EventKind.JOINED).count() == 5
     assert run_ids(batch.membership_ids) == sorted(Membership.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_second_process_checks_the_committed_registry(cast, monkeypatch):
+    """Outside a transaction the second process checks the rows against the registry on a
+    connection of its own (PostgreSQL here; SQLite for a file in WAL mode): a live member is
+    flagged and a person who left comes back as the same registry row, as when the importing
+    process checks them itself."""
+    _member(cast, 1)
+    left = _member(cast, 2, state=MembershipState.LEFT)
+    checked_here = []
+    original = services._check_registry
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        checked_here.append(os.getpid())  # the child's calls stay in the child's copy of the list
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_check_registry", spy)
+    data = xlsx_bytes([member_row(1), member_row(3), member_row(2), member_row(4)])
+    apart = connection.vendor == "postgresql"  # the test database of SQLite lives in memory
+    assert services._registry_seen_apart() is apart
+
+    def run(mode: str) -> ImportBatch:
+        return services.batch_import(
+            actor=cast.xq_staff,
+            organisation=cast.xq_union,
+            file_name="m.xlsx",
+            data=data,
+            mode=mode,
+        )
+
+    failed = run(ImportMode.STRICT)
+    assert failed.status == ImportStatus.FAILED
+    assert [(e["row"], e["code"]) for e in failed.errors] == [(2, "already_member")]
+    batch = run(ImportMode.VALID_ONLY)
+    assert batch.status == ImportStatus.APPLIED and batch.imported_rows == 3
+    assert bool(checked_here) is not apart
+    joined = Membership.objects.filter(organisation=cast.xq_union).select_related("person")
+    owners = {m.person.id_number: m.person_id for m in joined}
+    assert owners[member_row(2)[1]] == left.person_id
+    assert Person.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_registry_check_of_a_chunk_on_another_connection(cast):
+    """``checked_chunks(registry=True)`` (what the second process runs) on a connection of its
+    own, in this process: the registry's committed rows are what it checks against."""
+    from django.utils import timezone
+
+    _member(cast, 1)
+    left = _member(cast, 2, state=MembershipState.LEFT)
+    data = xlsx_bytes([member_row(1), member_row(2), member_row(3)])
+    (chunk,) = services.checked_chunks("m.xlsx", data, timezone.localdate(), True)
+    assert [(e.row, e.code) for e in chunk.parsed.errors] == [(2, "already_member")]
+    assert chunk.rows == [3, 4]
+    assert chunk.returning == {blind_index("id", member_row(2)[1]): left.person_id}
+    (unchecked,) = services.checked_chunks("m.xlsx", data, timezone.localdate())
+    assert unchecked.returning is None and unchecked.rows == [2, 3, 4]
+
+
+def test_no_registry_check_apart_inside_a_transaction(cast):
+    """Inside a transaction (this test's) another connection would not see its rows."""
+    assert services._registry_seen_apart() is False
+
+
+@pytest.mark.parametrize(("journal", "apart"), [("WAL", True), ("DELETE", False)])
+def test_a_sqlite_file_is_checked_apart_in_wal_mode_only(tmp_path, journal, apart):
+    """In another journal mode the second process's reads could wait for the importing writer
+    while it waits for them."""
+    from django.db.utils import ConnectionHandler
+
+    db = ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(tmp_path / "registry.sqlite3"),
+                "OPTIONS": {"init_command": f"PRAGMA journal_mode={journal}"},
+            }
+        }
+    )["default"]
+    try:
+        assert services._registry_seen_apart(db) is apart
+    finally:
+        db.close()
 
 
 def test_batch_import_without_preview(cast):
