@@ -443,6 +443,12 @@ def checked_chunks(
     process. ``registry``: each chunk checked against the registry here too, on a connection of
     its own (see ``_registry_seen_apart``)."""
     db = connections.create_connection(DEFAULT_DB_ALIAS) if registry else None
+    if db is not None and db.vendor == "sqlite":
+        # SQLite's default page cache, not the platform's 64 MB: the lookups touch each index
+        # page about once, which the system's file cache holds anyway; a large cache only
+        # added ~10 MB to the import's peak memory.
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-2000")
     try:
         for chunk in _sealed_chunks(file_name, data, today):
             yield chunk if db is None else chunk.registry_checked(db)
