@@ -5,15 +5,16 @@ read, checked and sealed (keyed hashes, encryption, initials), in a second proce
 files (``checked_chunks``, ``bulk.produced_apart``), with one registry query per chunk for the
 people already registered (there too when its own connection sees the committed registry); then,
 per chunk, employers matched once per distinct name/credit code, card numbers reserved as one
-block from the locked counter, and persons, memberships and timeline events written with ``executemany`` or ``COPY`` (bulk.py); one audit record for the batch. All of it
-runs in one transaction: in strict mode an error in any row leaves nothing behind.
+block from the locked counter, and persons, memberships and timeline events written with
+``executemany`` or ``COPY`` (bulk.py); one audit record for the batch. All of it runs in one
+transaction: in strict mode an error in any row leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -416,15 +417,11 @@ class CheckedChunk:
         """The chunk with its live members flagged (already_member) and left out, and the
         people it brings back to the registry found (``_check_registry``)."""
         kept, returning = _check_registry(self.parsed, self.rows, self.hashes, db)
-        chunk = self if len(kept) == len(self.rows) else self.keeping(kept)
-        chunk.returning = returning
-        return chunk
-
-    def keeping(self, positions: list[int]) -> CheckedChunk:
-        """The chunk without the rows the registry check turned away."""
+        if len(kept) == len(self.rows):
+            return replace(self, returning=returning)
 
         def pick(column: list[T]) -> list[T]:
-            return [column[i] for i in positions]
+            return [column[i] for i in kept]
 
         return CheckedChunk(
             self.parsed,
@@ -432,6 +429,7 @@ class CheckedChunk:
             pick(self.hashes),
             pick(self.people),
             pick(self.enrolments),
+            returning,
         )
 
 
