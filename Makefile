@@ -48,14 +48,17 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Browser tests run on their own: their live server needs committed data, and the flush after
-# each of them must not empty the tables under the other tests.
+# Tests that commit (the browser tests, whose live server needs committed data, and a few
+# others) run on their own: the flush after each of them must not empty the tables under the
+# other tests (conftest.py marks them "committed"). The browser tests get a run of their own
+# too: after another committed test in the same run they found the reference data gone.
 test: install lint typecheck check
-	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/e2e
-	$(BIN)/pytest tests/e2e
+	$(BIN)/pytest -n 2 --dist loadfile -m "not committed"
+	$(BIN)/pytest -m "committed and not e2e"
+	$(BIN)/pytest -m e2e
 
 e2e: install
-	$(BIN)/pytest tests/e2e
+	$(BIN)/pytest -m e2e
 
 bench: install
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done

@@ -14,6 +14,22 @@ collect_ignore_glob = (
 )
 
 
+# A plain hook: pytest calls it after tests/e2e/conftest.py's (registered later) has marked the
+# browser tests, and before its own -m selection (registered first).
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that commits (``django_db(transaction=True)``) as ``committed``.
+
+    Such a test empties the database when it ends. `make test` runs them in a pytest run of
+    their own (``-m committed``), after the others: the parallel run hands whole files to its
+    workers in no fixed order, so a test after them on the same worker would find the
+    migrations' reference data (divisions, subjects, station kinds) gone.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            item.add_marker(pytest.mark.committed)
+
+
 @pytest.fixture
 def cast(db) -> Cast:  # type: ignore[no-untyped-def]
     """The shared cast: a small organisation tree and one persona per role (gonghui.testing)."""

@@ -1,13 +1,18 @@
-"""Builders of import files for the tests: valid ID numbers, XLSX and CSV bytes."""
+"""Builders of import files for the tests: valid ID numbers, XLSX and CSV bytes; people
+already in the registry."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import zipfile
 from typing import Any
 
+from gonghui.core.pii import blind_index
 from gonghui.core.validators import id_check_character
+from gonghui.members.choices import MembershipState
+from gonghui.members.models import Membership, Person
 
 HEADER = [
     "姓名",
@@ -84,3 +89,26 @@ def rewritten(data: bytes, part: str, change: dict[bytes, bytes]) -> bytes:
                     content = content.replace(old, new)
             target.writestr(item.filename, content)
     return out.getvalue()
+
+
+def registered(
+    cast: Any, seq: int, *, org: Any = None, state: str = MembershipState.ACTIVE
+) -> Membership:
+    """A person of the registry (ID ``make_id(seq)``) with a membership of ``org`` (default:
+    原州's union) in ``state``."""
+    number = make_id(seq)
+    person = Person.objects.create(
+        name=f"老{seq}",
+        id_number=number,
+        id_number_hash=blind_index("id", number),
+        sex="M",
+        birth_date=datetime.date(1990, 1, 1),
+        id_division_code="640104",
+    )
+    return Membership.objects.create(
+        person=person,
+        organisation=org or cast.yz_union,
+        state=state,
+        joined_on=datetime.date(2020, 1, 1),
+        card_number=f"X{seq}",
+    )

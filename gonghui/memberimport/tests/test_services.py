@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
@@ -19,6 +17,7 @@ from gonghui.memberimport.tests.factories import (
     csv_bytes,
     make_id,
     member_row,
+    registered,
     rewritten,
     xlsx_bytes,
 )
@@ -37,25 +36,6 @@ def _preview(cast, rows, *, actor=None, org=None, name="members.xlsx", mode=Impo
         file_name=name,
         data=xlsx_bytes(rows),
         mode=mode,
-    )
-
-
-def _member(cast, seq: int, *, org=None, state=MembershipState.ACTIVE) -> Membership:
-    number = make_id(seq)
-    person = Person.objects.create(
-        name=f"老{seq}",
-        id_number=number,
-        id_number_hash=blind_index("id", number),
-        sex="M",
-        birth_date=datetime.date(1990, 1, 1),
-        id_division_code="640104",
-    )
-    return Membership.objects.create(
-        person=person,
-        organisation=org or cast.yz_union,
-        state=state,
-        joined_on=datetime.date(2020, 1, 1),
-        card_number=f"X{seq}",
     )
 
 
@@ -170,8 +150,8 @@ def test_bulk_name_initials_match_the_registry_rule():
 
 
 def test_already_member_is_flagged_without_naming_the_union_and_left_member_rejoins(cast):
-    _member(cast, 1)
-    left = _member(cast, 2, state=MembershipState.LEFT)
+    registered(cast, 1)
+    left = registered(cast, 2, state=MembershipState.LEFT)
     rows = [member_row(1), member_row(3), member_row(2), member_row(4)]
     batch, _ = _preview(cast, rows, mode=ImportMode.VALID_ONLY)
     assert [(e["row"], e["column"], e["code"]) for e in batch.errors] == [
@@ -189,7 +169,7 @@ def test_already_member_is_flagged_without_naming_the_union_and_left_member_rejo
 
 def test_member_joining_between_preview_and_apply_is_caught(cast):
     batch, _ = _preview(cast, [member_row(1), member_row(2)])
-    _member(cast, 2)
+    registered(cast, 2)
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     assert batch.status == ImportStatus.FAILED
     assert [e["code"] for e in batch.errors] == ["already_member"]
@@ -241,7 +221,7 @@ def test_scope_another_countys_union_is_refused(cast):
 
 
 def test_undo_within_seven_days_removes_exactly_the_batch(cast):
-    keep = _member(cast, 900)
+    keep = registered(cast, 900)
     keep_employer_count = Employer.objects.count()
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC), tick=False):
         batch, _ = _preview(cast, [member_row(i) for i in range(1, 4)])
@@ -267,7 +247,7 @@ def test_undo_within_seven_days_removes_exactly_the_batch(cast):
 def test_undo_goes_through_the_runs_a_few_at_a_time(cast, monkeypatch):
     """A batch whose ids are split into more runs than one statement takes (SQLite refuses an
     expression nested 1,000 deep) is undone in several statements, all of it."""
-    keep = _member(cast, 900)
+    keep = registered(cast, 900)
     batch, _ = _preview(cast, [member_row(i) for i in range(1, 6)])
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     split = [[pk, pk] for pk in run_ids(batch.membership_ids)]
@@ -292,7 +272,7 @@ def test_id_runs_round_trip():
 
 
 def test_undo_keeps_a_returning_person_and_shared_employer(cast):
-    left = _member(cast, 2, state=MembershipState.LEFT)
+    left = registered(cast, 2, state=MembershipState.LEFT)
     batch, _ = _preview(cast, [member_row(2, employer=cast.xq_employer.name)])
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     assert batch.person_ids == [] and len(run_ids(batch.membership_ids)) == 1
@@ -359,7 +339,7 @@ def test_small_file_is_applied_in_the_request(cast, settings, monkeypatch):
 
 def test_someone_registered_during_the_import_fails_it_cleanly(cast, monkeypatch):
     batch, _ = _preview(cast, [member_row(1), member_row(2)])
-    _member(cast, 2)
+    registered(cast, 2)
     # Registered by another session between the registry check and the write.
     monkeypatch.setattr(services, "_registered", lambda hashes, db: iter(()))
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
@@ -371,7 +351,7 @@ def test_someone_registered_during_the_import_fails_it_cleanly(cast, monkeypatch
 def test_apply_checks_the_registry_again(cast):
     batch, _ = _preview(cast, [member_row(1), member_row(2)])
     assert batch.errors == []
-    _member(cast, 2)  # joined elsewhere after the preview
+    registered(cast, 2)  # joined elsewhere after the preview
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     assert batch.status == ImportStatus.FAILED and batch.error_rows == 1
     assert [(e["row"], e["code"]) for e in batch.errors] == [(3, "already_member")]
@@ -408,64 +388,6 @@ def test_one_pass_import_in_chunks(cast, monkeypatch, apart):
     assert len(set(cards)) == 5
     assert MembershipEvent.objects.filter(kind=EventKind.JOINED).count() == 5
     assert run_ids(batch.membership_ids) == sorted(Membership.objects.values_list("pk", flat=True))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_second_process_checks_the_committed_registry(cast, monkeypatch):
-    """Outside a transaction the second process checks the rows against the registry on a
-    connection of its own (PostgreSQL here; SQLite for a file in WAL mode): a live member is
-    flagged and a person who left comes back as the same registry row, as when the importing
-    process checks them itself."""
-    _member(cast, 1)
-    left = _member(cast, 2, state=MembershipState.LEFT)
-    checked_here = []
-    original = services._check_registry
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        checked_here.append(os.getpid())  # the child's calls stay in the child's copy of the list
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(services, "_check_registry", spy)
-    data = xlsx_bytes([member_row(1), member_row(3), member_row(2), member_row(4)])
-    apart = connection.vendor == "postgresql"  # the test database of SQLite lives in memory
-    assert services._registry_seen_apart() is apart
-
-    def run(mode: str) -> ImportBatch:
-        return services.batch_import(
-            actor=cast.xq_staff,
-            organisation=cast.xq_union,
-            file_name="m.xlsx",
-            data=data,
-            mode=mode,
-        )
-
-    failed = run(ImportMode.STRICT)
-    assert failed.status == ImportStatus.FAILED
-    assert [(e["row"], e["code"]) for e in failed.errors] == [(2, "already_member")]
-    batch = run(ImportMode.VALID_ONLY)
-    assert batch.status == ImportStatus.APPLIED and batch.imported_rows == 3
-    assert bool(checked_here) is not apart
-    joined = Membership.objects.filter(organisation=cast.xq_union).select_related("person")
-    owners = {m.person.id_number: m.person_id for m in joined}
-    assert owners[member_row(2)[1]] == left.person_id
-    assert Person.objects.count() == 4
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_registry_check_of_a_chunk_on_another_connection(cast):
-    """``checked_chunks(registry=True)`` (what the second process runs) on a connection of its
-    own, in this process: the registry's committed rows are what it checks against."""
-    from django.utils import timezone
-
-    _member(cast, 1)
-    left = _member(cast, 2, state=MembershipState.LEFT)
-    data = xlsx_bytes([member_row(1), member_row(2), member_row(3)])
-    (chunk,) = services.checked_chunks("m.xlsx", data, timezone.localdate(), True)
-    assert [(e.row, e.code) for e in chunk.parsed.errors] == [(2, "already_member")]
-    assert chunk.rows == [3, 4]
-    assert chunk.returning == {blind_index("id", member_row(2)[1]): left.person_id}
-    (unchecked,) = services.checked_chunks("m.xlsx", data, timezone.localdate())
-    assert unchecked.returning is None and unchecked.rows == [2, 3, 4]
 
 
 def test_no_registry_check_apart_inside_a_transaction(cast):
