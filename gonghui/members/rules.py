@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -11,6 +12,8 @@ from gonghui.members.choices import LIVE_STATES, NEW_EMPLOYMENT_FORM_OCCUPATIONS
 
 CARD_NUMBER_WIDTH = 10
 JOIN_REVIEW_WORKING_DAYS = 3
+# Labour Law art. 15: no employer may hire anyone under 16, so no one younger joins as a worker.
+MIN_MEMBER_AGE = 16
 
 
 @lru_cache(maxsize=65536)
@@ -29,6 +32,16 @@ def is_new_employment_form(occupation: str) -> bool:
 def is_live(state: str) -> bool:
     """Does a membership in this state count as the person's one membership?"""
     return state in LIVE_STATES
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Whole years of age on ``day`` (a birthday on 29 February counts from 1 March)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def below_member_age(birth_date: datetime.date, day: datetime.date) -> bool:
+    """Is the person younger than ``MIN_MEMBER_AGE`` on ``day``?"""
+    return age_on(birth_date, day) < MIN_MEMBER_AGE
 
 
 def format_card_number(value: int) -> str:

@@ -26,7 +26,12 @@ from gonghui.members.choices import (
     Occupation,
 )
 from gonghui.members.models import JoinApplication, Membership, Person
-from gonghui.members.rules import JOIN_REVIEW_WORKING_DAYS, name_initials
+from gonghui.members.rules import (
+    JOIN_REVIEW_WORKING_DAYS,
+    MIN_MEMBER_AGE,
+    below_member_age,
+    name_initials,
+)
 from gonghui.members.services.common import (
     PII_FIELDS,
     _audit,
@@ -126,6 +131,10 @@ def join_application_submit(
             clean_employer_credit_code(employer_credit_code)
         except ValidationError as error:
             errors.update(error.message_dict)
+    if resident is not None and below_member_age(resident.birth_date, today or _today()):
+        errors["id_number"] = [
+            _("Only workers aged %(age)d or over can join the union.") % {"age": MIN_MEMBER_AGE}
+        ]
     if errors:
         raise ValidationError(errors)
     assert resident is not None and phone_number is not None

@@ -77,6 +77,13 @@ def test_bad_input_names_each_field_in_chinese(cast) -> None:
     assert "校验" in errors["id_number"][0]
 
 
+def test_applicant_under_sixteen_is_refused_on_the_id_number_field(cast) -> None:
+    with pytest.raises(ValidationError) as raised:
+        _apply(cast.xq_employer, id_number=make_id(birth="20100303"))  # 16 on 2026-03-03
+    assert raised.value.message_dict == {"id_number": ["年满16周岁的职工方可入会。"]}
+    assert _apply(cast.xq_employer, id_number=make_id(birth="20100302")).sex == "M"
+
+
 def test_already_member_is_told_to_transfer_without_the_union(cast) -> None:
     member = make_member(cast.yz_union)
     with pytest.raises(ValidationError) as raised:
