@@ -7,10 +7,12 @@ generated once into ``var/keys.json``. With debug off, a missing or malformed ke
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.keys import load_keys
@@ -156,6 +158,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Lock-outs per client, not per proxy: behind nginx every login would otherwise share one address.
+AXES_CLIENT_IP_CALLABLE = "gonghui.core.clientip.client_ip"
 SESSION_COOKIE_AGE = int(os.environ.get("GONGHUI_SESSION_SECONDS", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -171,7 +175,16 @@ SECURE_SSL_REDIRECT = env_bool("GONGHUI_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("GONGHUI_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env_bool("GONGHUI_BEHIND_PROXY", False):
+# Behind nginx: HTTPS is read from X-Forwarded-Proto, the client's address from X-Forwarded-For,
+# believing only what the proxies listed here wrote (gonghui.core.clientip).
+GONGHUI_BEHIND_PROXY = env_bool("GONGHUI_BEHIND_PROXY", False)
+GONGHUI_TRUSTED_PROXIES = env_list("GONGHUI_TRUSTED_PROXIES", "127.0.0.1/32,::1")
+for _network in GONGHUI_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:  # stop at start-up, not at the first request
+        raise ImproperlyConfigured(f"GONGHUI_TRUSTED_PROXIES: {_error}") from None
+if GONGHUI_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import translation
 
 from gonghui.core import audit
+from gonghui.core.clientip import client_ip
 from gonghui.core.errors import Conflict, ScopeViolation
 
 
@@ -27,7 +28,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = audit.bind_request(request.META.get("REMOTE_ADDR"))
+        token = audit.bind_request(client_ip(request))
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = audit.current_request_id()
