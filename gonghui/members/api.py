@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -18,7 +19,7 @@ from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.members import selectors, services, throttle
 from gonghui.members.choices import ApplicationState
 from gonghui.members.models import JoinApplication
-from gonghui.orgs.models import Employer, Organisation
+from gonghui.orgs.models import Employer
 
 router = Router(tags=["members"])
 
@@ -111,11 +112,13 @@ def member_list(
 ):
     """Members in the caller's scope. ``q`` finds a name (prefix), pinyin initials ("zhw"), a
     mobile or ID number (exact) or a card number; ``organisation`` limits to a code's subtree."""
-    root = (
-        Organisation.objects.get_for_actor(request.user, "member.view", code=organisation)
-        if organisation
-        else None
-    )
+    root = None
+    if organisation.strip():
+        root = selectors.filter_organisation(actor=request.user, code=organisation)
+        if root is None:
+            raise ValidationError(
+                {"organisation": _("No union in your jurisdiction has this code.")}
+            )
     params = {
         "q": q,
         "organisation": root,

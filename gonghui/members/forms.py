@@ -89,10 +89,21 @@ class RejectForm(forms.Form):
     )
 
 
+# The registry's join years: the People's Republic's first unions to a far future.
+FIRST_JOIN_YEAR, LAST_JOIN_YEAR = 1949, 2100
+_YEAR_MESSAGE = _("Enter a year between 1949 and 2100, for example 2020.")
+
+
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(required=False)
-    occupation = forms.ChoiceField(required=False, choices=_blank(Occupation.choices))
+    """The registry's search and filters. Each field is checked on its own: the view applies the
+    valid ones and shows the error on the others (see ``views._filters``)."""
+
+    q = forms.CharField(required=False, max_length=100)
+    occupation = forms.ChoiceField(
+        label=_("Occupation"), required=False, choices=_blank(Occupation.choices)
+    )
     state = forms.ChoiceField(
+        label=_("State"),
         required=False,
         choices=[
             ("", "—"),
@@ -100,8 +111,18 @@ class MemberFilterForm(forms.Form):
             *list(MembershipState.choices),
         ],
     )
-    join_year = forms.IntegerField(required=False, min_value=1949, max_value=2100)
-    organisation = forms.CharField(required=False)
+    join_year = forms.IntegerField(
+        label=_("Join year"),
+        required=False,
+        min_value=FIRST_JOIN_YEAR,
+        max_value=LAST_JOIN_YEAR,
+        error_messages={
+            "invalid": _YEAR_MESSAGE,
+            "min_value": _YEAR_MESSAGE,
+            "max_value": _YEAR_MESSAGE,
+        },
+    )
+    organisation = forms.CharField(label=_("Organisation code"), required=False, max_length=16)
     nef = forms.BooleanField(required=False)
 
 

@@ -163,6 +163,15 @@ def member_list(
     return qs.select_related("person", "organisation", "employer").order_by(ordering)
 
 
+def filter_organisation(*, actor: Any, code: str) -> Organisation | None:
+    """The union a registry filter names by code, if the actor sees members there (``None`` for
+    an unknown code or one outside the actor's scope: the caller answers with a field error)."""
+    code = code.strip()
+    if not code:
+        return None
+    return Organisation.objects.visible_to(actor, "member.view").filter(code=code).first()
+
+
 def member_get_for_actor(*, actor: Any, pk: int) -> Membership:
     return Membership.objects.select_related("person", "organisation", "employer").get_for_actor(
         actor, "member.view", pk=pk

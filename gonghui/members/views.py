@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -38,21 +39,31 @@ REVEALABLE = ("id_number", "phone")
 
 
 def _filters(request: HttpRequest) -> tuple[MemberFilterForm, dict[str, Any]]:
+    """The registry's search and filters from the query string, field by field.
+
+    A field that does not validate is left out and keeps its error for the page; the others
+    apply. Dropping every filter for one bad field would list (and export) the whole registry
+    in place of the few rows searched for.
+    """
     form = MemberFilterForm(request.GET or None)
-    params: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        params = {
-            "q": data["q"].strip(),
-            "occupation": data["occupation"],
-            "state": data["state"],
-            "join_year": data["join_year"],
-            "new_employment_form": bool(data["nef"]),
-        }
-        if data["organisation"]:
-            params["organisation"] = Organisation.objects.get_for_actor(
-                request.user, "member.view", code=data["organisation"].strip()
-            )
+    if not form.is_bound:
+        return form, {}
+    form.is_valid()  # cleaned_data keeps the fields that validated
+    data = form.cleaned_data
+    params: dict[str, Any] = {
+        "q": data.get("q", "").strip(),
+        "occupation": data.get("occupation", ""),
+        "state": data.get("state", ""),
+        "join_year": data.get("join_year"),
+        "new_employment_form": bool(data.get("nef")),
+    }
+    code = data.get("organisation", "")
+    if code.strip():
+        organisation = selectors.filter_organisation(actor=request.user, code=code)
+        if organisation is None:
+            form.add_error("organisation", _("No union in your jurisdiction has this code."))
+        else:
+            params["organisation"] = organisation
     return form, params
 
 
@@ -195,8 +206,15 @@ def _may_reveal_everything(actor: Any) -> bool:
 @require_GET
 def member_export(request: HttpRequest) -> HttpResponse:
     """The filtered registry as XLSX (at most MAX_EXPORT_ROWS rows); masked unless the actor may
-    reveal every row, and then the unmasked export is audited."""
-    _form, params = _filters(request)
+    reveal every row, and then the unmasked export is audited. Refused while a filter has an
+    error: the file would hold more rows than the filters the user sees ask for."""
+    form, params = _filters(request)
+    if form.errors:
+        messages.error(
+            request,
+            _("Nothing was exported: correct the filters marked in red, then export again."),
+        )
+        return redirect(f"{reverse('members:member_list')}?{request.GET.urlencode()}")
     qs = selectors.member_list(actor=request.user, **params)
     export_scope = scope_filter(request.user, "member.export", "organisation__path")
     if export_scope is not None:

@@ -69,3 +69,28 @@ def test_search_by_initials_in_registry(page: Any, cast: Any) -> None:
     page.get_by_test_id("member-filters").get_by_role("button").click()
     table = page.get_by_test_id("member-table").inner_text()
     assert "张宏伟" in table and "李明" not in table and "张华伟" not in table
+
+
+def test_a_bad_filter_keeps_the_search_and_blocks_the_export(page: Any, cast: Any) -> None:
+    make_member(cast.xq_union, name="张宏伟")
+    make_member(cast.xq_union, name="李明")
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/console/members/?q=zhw&join_year=2020年")
+    table = page.get_by_test_id("member-table").inner_text()
+    assert "张宏伟" in table and "李明" not in table
+    assert "1949" in page.get_by_test_id("filter-error-join_year").inner_text()
+    year = page.get_by_test_id("member-filters").locator("input[name=join_year]")
+    assert year.get_attribute("type") == "number"
+    assert "is-invalid" in (year.get_attribute("class") or "")
+    assert page.get_by_test_id("member-export").get_attribute("aria-disabled") == "true"
+    # A hand-made export link is refused with a message, and no file comes.
+    page.goto(page.base_url + "/console/members/export/?q=zhw&join_year=1900")
+    assert "/console/members/?" in page.url
+    assert "未导出" in page.locator(".alert-danger").inner_text()
+    assert not ChangeRecord.objects.filter(action="export").exists()
+    # Corrected, the filters apply and the export is offered again.
+    year.fill("2020")
+    page.get_by_test_id("member-filters").get_by_role("button").click()
+    page.wait_for_load_state()
+    assert "张宏伟" in page.get_by_test_id("member-table").inner_text()
+    assert page.get_by_test_id("member-export").get_attribute("aria-disabled") is None
