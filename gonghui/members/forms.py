@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,7 @@ from gonghui.members.choices import (
     Occupation,
     RetainReason,
 )
+from gonghui.orgs.models import Organisation
 
 
 def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -126,16 +130,71 @@ class MemberFilterForm(forms.Form):
     nef = forms.BooleanField(required=False)
 
 
+class _SelectSomeDisabled(forms.Select):
+    """A select whose options in ``disabled_values`` are shown but cannot be picked."""
+
+    disabled_values: frozenset[str] = frozenset()
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if str(option["value"]) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class MembershipChangeForm(forms.Form):
+    """Retain, leave or expel, from the detail page. ``keep_at`` offers the membership's upper
+    unions (``selectors.upper_unions``); those outside the actor's scope show, disabled."""
+
     ACTIONS = [
         ("retain", _("Retain membership")),
-        ("leave", _("Leave the union")),
+        ("leave", _("Leave the union (confirmed by staff)")),
         ("expel", _("Expel")),
     ]
-    action = forms.ChoiceField(choices=ACTIONS)
-    reason = forms.ChoiceField(required=False, choices=_blank(RetainReason.choices))
-    keep_at = forms.CharField(required=False)
-    note = forms.CharField(required=False, max_length=500)
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    reason = forms.ChoiceField(
+        label=_("Reason for retaining"), required=False, choices=_blank(RetainReason.choices)
+    )
+    keep_at = forms.ChoiceField(
+        label=_("Keep at"),
+        required=False,
+        widget=_SelectSomeDisabled,
+        error_messages={"invalid_choice": _("Choose one of the upper unions in the list.")},
+    )
+    note = forms.CharField(label=_("Note or reason"), required=False, max_length=500)
+
+    def __init__(
+        self,
+        *args: Any,
+        state: str = MembershipState.ACTIVE,
+        upper_unions: Sequence[Organisation] = (),
+        manageable: Collection[int] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.upper_unions = list(upper_unions)
+        if state != MembershipState.ACTIVE:
+            self.fields["action"].choices = [a for a in self.ACTIONS if a[0] != "retain"]
+        outside = _("%(union)s (outside your jurisdiction)")
+        keep_at = self.fields["keep_at"]
+        keep_at.choices = [
+            ("", _("Its own union")),
+            *(
+                (str(o.pk), o.name if o.pk in manageable else outside % {"union": o.name})
+                for o in self.upper_unions
+            ),
+        ]
+        keep_at.widget.disabled_values = frozenset(
+            str(o.pk) for o in self.upper_unions if o.pk not in manageable
+        )
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def keep_at_union(self) -> Organisation | None:
+        """The chosen upper union (one of those offered), or None to keep it where it is."""
+        chosen = self.cleaned_data.get("keep_at")
+        return next((o for o in self.upper_unions if str(o.pk) == chosen), None)
 
 
 class TransferInForm(forms.Form):

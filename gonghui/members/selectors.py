@@ -23,7 +23,8 @@ from gonghui.members.choices import (
 )
 from gonghui.members.models import JoinApplication, Membership, Person, Transfer
 from gonghui.members.rules import prefix_upper_bound
-from gonghui.orgs.models import Organisation
+from gonghui.orgs.choices import OrgStatus
+from gonghui.orgs.models import PATH_SEGMENT_WIDTH, Organisation
 
 _ID_LIKE = re.compile(r"\d{17}[\dX]")
 _PHONE_LIKE = re.compile(r"1[3-9]\d{9}")
@@ -172,9 +173,20 @@ def filter_organisation(*, actor: Any, code: str) -> Organisation | None:
     return Organisation.objects.visible_to(actor, "member.view").filter(code=code).first()
 
 
-def member_get_for_actor(*, actor: Any, pk: int) -> Membership:
+def member_get_for_actor(*, actor: Any, pk: int, capability: str = "member.view") -> Membership:
+    """One membership the actor holds ``capability`` over, or 404."""
     return Membership.objects.select_related("person", "organisation", "employer").get_for_actor(
-        actor, "member.view", pk=pk
+        actor, capability, pk=pk
+    )
+
+
+def upper_unions(organisation: Organisation) -> list[Organisation]:
+    """The active unions above ``organisation`` up to the root of the tree (the region's
+    federation), nearest first: where a retained membership may be kept (保留会籍)."""
+    path, width = organisation.path, PATH_SEGMENT_WIDTH
+    above = [path[:end] for end in range(width, len(path), width)]
+    return list(
+        Organisation.objects.filter(path__in=above, status=OrgStatus.ACTIVE).order_by("-depth")
     )
 
 

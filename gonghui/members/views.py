@@ -105,9 +105,25 @@ def member_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_capability("member.view")
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = selectors.member_get_for_actor(actor=request.user, pk=pk)
+def _change_form(
+    request: HttpRequest, membership: Membership, data: Any = None
+) -> MembershipChangeForm:
+    """The retain/leave/expel form, its upper unions limited to those the actor manages."""
+    uppers = selectors.upper_unions(membership.organisation)
+    manageable = {o.pk for o in uppers if actor_can(request.user, "member.manage", o.path)}
+    return MembershipChangeForm(
+        data, state=membership.state, upper_unions=uppers, manageable=manageable
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    membership: Membership,
+    *,
+    change_form: MembershipChangeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The member's page; a form that was sent back with errors takes the place of its blank."""
     path = membership.organisation.path
     person = membership.person
     return render(
@@ -125,9 +141,15 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_reveal": actor_can(request.user, "pii.reveal", path),
             "can_manage": actor_can(request.user, "member.manage", path),
-            "change_form": MembershipChangeForm(),
+            "change_form": change_form or _change_form(request, membership),
         },
+        status=status,
     )
+
+
+@require_capability("member.view")
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, selectors.member_get_for_actor(actor=request.user, pk=pk))
 
 
 @require_capability("member.view")
@@ -152,43 +174,46 @@ def member_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 @require_capability("member.manage")
 @require_POST
 def member_change(request: HttpRequest, pk: int) -> HttpResponse:
-    """Retain, leave or expel, from the detail page."""
-    membership = Membership.objects.select_related("organisation").get_for_actor(
-        request.user, "member.manage", pk=pk
+    """Retain, leave or expel, from the detail page; a refusal shows on its field."""
+    membership = selectors.member_get_for_actor(
+        actor=request.user, pk=pk, capability="member.manage"
     )
-    form = MembershipChangeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose what to do."))
-        return redirect("members:member_detail", pk=pk)
-    data = form.cleaned_data
-    try:
-        if data["action"] == "retain":
-            keep_at = None
-            if data["keep_at"]:
-                keep_at = Organisation.objects.get_for_actor(
-                    request.user, "member.manage", code=data["keep_at"]
-                )
-            services.membership_retain(
-                actor=request.user,
-                membership=membership,
-                reason=data["reason"],
-                note=data["note"],
-                keep_at=keep_at,
-            )
-        elif data["action"] == "leave":
-            services.membership_leave(actor=request.user, membership=membership, note=data["note"])
+    form = _change_form(request, membership, request.POST)
+    if form.is_valid():
+        try:
+            _change_membership(request, membership, form)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except (Conflict, ScopeViolation) as error:
+            form.add_error(None, error.message)
         else:
+            messages.success(request, _("Saved."))
+            return redirect("members:member_detail", pk=pk)
+    return _render_detail(request, membership, change_form=form, status=400)
+
+
+def _change_membership(
+    request: HttpRequest, membership: Membership, form: MembershipChangeForm
+) -> None:
+    data = form.cleaned_data
+    if data["action"] == "retain":
+        services.membership_retain(
+            actor=request.user,
+            membership=membership,
+            reason=data["reason"],
+            note=data["note"],
+            keep_at=form.keep_at_union(),
+        )
+    elif data["action"] == "leave":
+        services.membership_leave(actor=request.user, membership=membership, note=data["note"])
+    else:
+        try:
             services.membership_expel(
                 actor=request.user, membership=membership, reason=data["note"]
             )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except (Conflict, ScopeViolation) as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("members:member_detail", pk=pk)
+        except ValidationError as error:
+            # The expulsion's reason is typed into the note field of this form.
+            raise ValidationError({"note": error.messages}) from None
 
 
 def _may_reveal_everything(actor: Any) -> bool:

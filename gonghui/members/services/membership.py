@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.scoping import require_scope
+from gonghui.accounts.scoping import actor_can, require_scope
 from gonghui.core import audit
 from gonghui.core.errors import Conflict
 from gonghui.core.models import ChangeRecord
@@ -71,7 +71,12 @@ def membership_retain(
     keep_at: Organisation | None = None,
 ) -> Membership:
     """保留会籍 on retirement, unemployment or the unit closing; kept at the old union or moved up
-    to one of its upper unions (``keep_at``)."""
+    to one of its upper unions (``keep_at``).
+
+    The upper union must lie on the membership's chain of unions up to the region and inside
+    the actor's own scope (member.manage): a membership handed to a union the actor does not
+    manage would leave the actor's hands in the same write. Both refusals name ``keep_at``.
+    """
     if reason not in RetainReason.values:
         raise ValidationError({"reason": _("Choose why the membership is retained.")})
     row = _locked_membership(actor, membership, "member.manage")
@@ -81,6 +86,15 @@ def membership_retain(
         if not row.organisation.path.startswith(keep_at.path):
             raise ValidationError(
                 {"keep_at": _("A retained membership is kept at its union or an upper union.")}
+            )
+        if not actor_can(actor, "member.manage", keep_at.path):
+            raise ValidationError(
+                {
+                    "keep_at": _(
+                        "This upper union is outside your jurisdiction; its own staff can take "
+                        "the membership over."
+                    )
+                }
             )
         row.organisation = keep_at
     row.retained_reason = reason

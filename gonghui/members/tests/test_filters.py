@@ -21,7 +21,7 @@ def test_a_bad_year_keeps_the_search_and_marks_the_year(client, cast) -> None:
     client.force_login(cast.xq_staff)
     body = _listing(client, q="zhw", join_year="2020年")
     assert "张宏伟" in body and "李明" not in body
-    assert 'data-testid="filter-error-join_year"' in body and "1949" in body
+    assert 'data-testid="field-error-join_year"' in body and "1949" in body
     assert 'name="join_year"' in body and 'type="number"' in body
 
 
@@ -31,7 +31,7 @@ def test_a_year_out_of_range_is_a_field_error_and_the_state_still_applies(client
     client.force_login(cast.xq_staff)
     body = _listing(client, state="left", join_year="1900")
     assert "张宏亮" in body and "张宏伟" not in body
-    assert 'data-testid="filter-error-join_year"' in body
+    assert 'data-testid="field-error-join_year"' in body
 
 
 def test_an_unknown_state_is_a_field_error_and_the_search_applies(client, cast) -> None:
@@ -40,7 +40,7 @@ def test_an_unknown_state_is_a_field_error_and_the_search_applies(client, cast) 
     client.force_login(cast.xq_staff)
     body = _listing(client, q="李", state="sleeping")
     assert "李明" in body and "张宏伟" not in body
-    assert 'data-testid="filter-error-state"' in body
+    assert 'data-testid="field-error-state"' in body
 
 
 def test_an_unknown_or_outside_organisation_is_a_field_error_not_a_404(client, cast) -> None:
@@ -50,10 +50,10 @@ def test_an_unknown_or_outside_organisation_is_a_field_error_not_a_404(client, c
     for code in ("NOPE", cast.yz_union.code, cast.yinchuan.code):
         body = _listing(client, q="zhw", organisation=code)
         assert "张宏伟" in body and "李明" not in body
-        assert 'data-testid="filter-error-organisation"' in body
+        assert 'data-testid="field-error-organisation"' in body
         assert "您的辖区内没有该编码的工会" in body
     body = _listing(client, organisation=cast.xq_union.code)
-    assert "张宏伟" in body and "filter-error" not in body
+    assert "张宏伟" in body and "field-error" not in body
 
 
 def test_api_answers_an_unknown_organisation_with_a_field_error(client, cast) -> None:
@@ -75,7 +75,7 @@ def test_export_is_refused_while_a_filter_has_an_error(client, cast) -> None:
     assert "q=zhw" in response["Location"]
     assert not ChangeRecord.objects.filter(action="export").exists()
     page = client.get(response["Location"]).content.decode()
-    assert "未导出" in page and 'data-testid="filter-error-join_year"' in page
+    assert "未导出" in page and 'data-testid="field-error-join_year"' in page
     assert 'aria-disabled="true"' in page  # the export button is off while the error stands
     for bad in ({"organisation": "NOPE"}, {"state": "sleeping"}):
         assert client.get(url, {"q": "zhw", **bad}).status_code == 302
