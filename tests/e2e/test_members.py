@@ -78,7 +78,7 @@ def test_a_bad_filter_keeps_the_search_and_blocks_the_export(page: Any, cast: An
     page.goto(page.base_url + "/console/members/?q=zhw&join_year=2020年")
     table = page.get_by_test_id("member-table").inner_text()
     assert "张宏伟" in table and "李明" not in table
-    assert "1949" in page.get_by_test_id("filter-error-join_year").inner_text()
+    assert "1949" in page.get_by_test_id("field-error-join_year").inner_text()
     year = page.get_by_test_id("member-filters").locator("input[name=join_year]")
     assert year.get_attribute("type") == "number"
     assert "is-invalid" in (year.get_attribute("class") or "")
