@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gonghui.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "gonghui.core.middleware.ApiErrorShapeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gonghui.core.middleware.LoginRequiredMiddleware",

@@ -1,6 +1,10 @@
 """What every API router shares: authentication, the one error shape, the one page shape.
 
-Errors: ``{"error": {"code": "...", "message": "中文说明", "fields": {"field": ["..."]}}}``.
+Errors: ``{"error": {"code": "...", "message": "中文说明", "fields": {"field": ["..."]}}}``, also
+for unknown addresses and methods under /api/ (``middleware.ApiErrorShapeMiddleware``). ``code``
+is for programs: a ``ValidationError``'s own code (else ``invalid``), a ``Conflict``'s code,
+``not_found``, ``forbidden``, ``unauthorized``, ``rate_limited`` (429), ``method_not_allowed``;
+``message`` is every field's message in one text, ``fields`` the messages by field.
 Lists: ``?page=&page_size=`` (at most 500) answering ``{"items": [...], "count": n}``; an
 endpoint whose total has a cheaper query than ``queryset.count()`` returns
 ``with_page_count(queryset, count)`` (same rows, same answer shape).
@@ -23,6 +27,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
 from ninja.security import APIKeyCookie, HttpBearer
 
+from gonghui.core.api_errors import (
+    join_messages,
+    schema_error_location,
+    schema_error_message,
+    status_error,
+    validation_code,
+)
 from gonghui.core.errors import Conflict, ScopeViolation
 
 MAX_PAGE_SIZE = 500
@@ -81,6 +92,24 @@ def _validation_fields(error: ValidationError) -> dict[str, list[str]]:
     return {}
 
 
+# What django-ninja itself says in English before an endpoint runs, by its exact words.
+NINJA_BODY_UNREADABLE = "Cannot parse request body"
+NINJA_CSRF_FAILED = "CSRF check Failed"
+
+
+def _http_error(exc: HttpError) -> tuple[str, str]:
+    """Code and message of an ``HttpError``: the endpoint's own message, ninja's in Chinese."""
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith(NINJA_BODY_UNREADABLE):
+        return "invalid_json", _("The request body is not valid JSON.")
+    if exc.status_code == 403 and message == NINJA_CSRF_FAILED:
+        return "csrf_failed", _(
+            "The security check of the request failed (CSRF); reload the page and try again."
+        )
+    code, default = status_error(exc.status_code)
+    return code, message or default
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Map every exception the services raise onto the one JSON error shape."""
 
@@ -90,32 +119,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields = _validation_fields(exc)
-        message = (
-            "；".join(m for ms in fields.values() for m in ms)
-            if fields
-            else "；".join(exc.messages)
+        message = join_messages(
+            [m for ms in fields.values() for m in ms] if fields else exc.messages
         )
-        code = getattr(exc, "code", None) or "invalid"
-        return respond(request, 400, error_body(code, message, fields))
+        return respond(request, 400, error_body(validation_code(exc), message, fields))
 
     @api.exception_handler(NinjaValidationError)
     def on_schema(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for item in exc.errors:
-            loc = [
-                str(part)
-                for part in item.get("loc", [])
-                if part not in ("body", "query", "path", "payload")
-            ]
-            fields.setdefault(".".join(loc) or "request", []).append(item.get("msg", ""))
-        names = "、".join(fields)
-        return respond(
-            request,
-            422,
-            error_body(
-                "invalid", _("Invalid request parameters: %(fields)s") % {"fields": names}, fields
-            ),
-        )
+            fields.setdefault(schema_error_location(item), []).append(schema_error_message(item))
+        message = join_messages(m for ms in fields.values() for m in ms)
+        return respond(request, 422, error_body("invalid", message, fields))
 
     @api.exception_handler(Http404)
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -155,7 +170,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return respond(request, exc.status_code, error_body("error", str(exc)))
+        code, message = _http_error(exc)
+        return respond(request, exc.status_code, error_body(code, message))
 
 
 PAGE_COUNT_ATTRIBUTE = "_gonghui_page_count"

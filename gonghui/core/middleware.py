@@ -1,4 +1,5 @@
-"""The platform's middleware: request ids for audit, deny by default, business errors, language."""
+"""The platform's middleware: request ids for audit, deny by default, business errors, language,
+JSON errors under /api/."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
 
 from gonghui.core import audit
+from gonghui.core.api import error_body
+from gonghui.core.api_errors import status_error
 from gonghui.core.clientip import client_ip
 from gonghui.core.errors import Conflict, ScopeViolation
 
@@ -35,6 +38,44 @@ class RequestIdMiddleware:
             return response
         finally:
             audit.unbind_request(token)
+
+
+class ApiErrorShapeMiddleware:
+    """An error under /api/ that no endpoint answered (an unknown address, a method the address
+    does not take, a server error) in the API's JSON error shape instead of an HTML page.
+
+    Sits inside ``CommonMiddleware``, so an address missing its final slash is still redirected,
+    and inside the language middleware, so the message is in the user's language. With debug on,
+    a server error keeps its traceback for the developer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not _is_api(request)
+            or response.get("Content-Type", "").startswith("application/json")
+            or (response.status_code >= 500 and settings.DEBUG)
+        ):
+            return response
+        allowed = response.get("Allow", "")
+        code, message = status_error(
+            response.status_code,
+            method=request.method or "",
+            allowed="、".join(sorted(method.strip() for method in allowed.split(","))),
+        )
+        shaped = JsonResponse(
+            error_body(code, message),
+            status=response.status_code,
+            content_type="application/json; charset=utf-8",
+            json_dumps_params={"ensure_ascii": False},
+        )
+        if allowed:
+            shaped["Allow"] = allowed
+        return shaped
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
