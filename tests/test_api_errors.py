@@ -120,6 +120,21 @@ def test_several_messages_read_as_sentences(client) -> None:  # type: ignore[no-
     assert set(error["fields"]) == {"name", "occupation", "id_number", "phone"}
 
 
+def test_an_endpoints_own_400_is_invalid(client) -> None:  # type: ignore[no-untyped-def]
+    error = _error(client.get("/api/v1/stations/", {"facility": "sauna"}))
+    assert error["code"] == "invalid" and "sauna" in error["message"]
+
+
+def test_a_failed_csrf_check_is_said_in_chinese(cast) -> None:  # type: ignore[no-untyped-def]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.xq_staff)
+    response = client.post("/api/v1/members/applications/1/approve")
+    assert response.status_code == 403
+    error = _error(response)
+    assert error["code"] == "csrf_failed" and "CSRF" in error["message"]
+    assert "刷新页面" in error["message"]
+
+
 def test_too_many_requests_is_rate_limited(client, settings) -> None:  # type: ignore[no-untyped-def]
     settings.GONGHUI_STATIONS_RATE_PER_MINUTE = 1
     assert client.get("/api/v1/stations/").status_code == 200

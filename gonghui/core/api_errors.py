@@ -166,8 +166,8 @@ def schema_error_message(item: Mapping[str, Any]) -> str:
 def status_error(status: int, *, method: str = "", allowed: str = "") -> tuple[str, str]:
     """The code and message of an answer no endpoint shaped (an unknown address, a method the
     address does not take, a server error) or of an ``HttpError`` with this status."""
-    if status == 400:
-        return "bad_request", _("The request is not valid.")
+    if status == 400:  # the same code as a ValidationError's: the client must change its input
+        return "invalid", _("The request is not valid.")
     if status == 401:
         return "unauthorized", _("Please log in or provide a valid API token.")
     if status == 403:
