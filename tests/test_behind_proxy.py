@@ -31,3 +31,20 @@ def test_login_lockouts_count_the_client_not_the_proxy(settings) -> None:  # typ
     settings.GONGHUI_BEHIND_PROXY = True
     request = rf.post("/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
     assert get_client_ip_address(request) == "198.51.100.20"
+
+
+def test_appeal_tracking_budget_is_per_client_behind_the_proxy(client, settings, db) -> None:  # type: ignore[no-untyped-def]
+    """The 12351 tracking page counts attempts per worker behind nginx, not per proxy."""
+    settings.GONGHUI_BEHIND_PROXY = True
+    data = {"number": "NX0000000000", "phone": "13812345678"}
+
+    def track(address: str) -> str:
+        response = client.post(
+            "/m/track/", data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address
+        )
+        return response.content.decode()
+
+    busy = "尝试次数过多"
+    assert all(busy not in track("198.51.100.20") for _ in range(20))
+    assert busy in track("198.51.100.20")
+    assert busy not in track("198.51.100.21")

@@ -19,6 +19,7 @@ from gonghui.appeals.choices import Channel, State
 from gonghui.appeals.models import Appeal
 from gonghui.core.api import PagePagination, SessionAuth, TokenAuth
 from gonghui.core.pii import mask_name, mask_phone
+from gonghui.core.ratelimit import client_address
 
 router = Router(tags=["appeals"])
 
@@ -193,7 +194,7 @@ def appeal_create(request: HttpRequest, payload: AppealIn) -> Status:
         existing = selectors.appeal_by_idempotency_key(scoped_key)
         if existing is not None:
             return Status(200, existing)
-    if not staff and rate_limited(payload.phone, request.META.get("REMOTE_ADDR", "")):
+    if not staff and rate_limited(payload.phone, client_address(request)):
         raise ValidationError(_("Too many appeals from this phone or network; please call 12351."))
     data = payload.dict()
     channel = data.pop("channel") or (Channel.PHONE if staff else Channel.WEB)
@@ -221,7 +222,7 @@ def appeal_track(request: HttpRequest, number: str, phone: str) -> Appeal:
 
     from gonghui.appeals.views_h5 import rate_limited
 
-    if rate_limited("", f"track:{request.META.get('REMOTE_ADDR', '')}"):
+    if rate_limited("", f"track:{client_address(request)}"):
         raise ValidationError(_("Too many attempts; please try again later."))
     appeal = selectors.appeal_track(number=number, phone=phone)
     if appeal is None:

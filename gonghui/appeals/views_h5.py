@@ -24,7 +24,7 @@ from gonghui.appeals.forms import H5AppealForm, TrackForm
 from gonghui.appeals.models import Appeal
 from gonghui.core.errors import Conflict
 from gonghui.core.pii import blind_index
-from gonghui.core.ratelimit import hit
+from gonghui.core.ratelimit import client_address, hit
 from gonghui.core.validators import normalise_phone
 from gonghui.core.views import apply_validation_error
 
@@ -82,7 +82,7 @@ def appeal_form(request: HttpRequest) -> HttpResponse:
         if existing is not None:  # a double tap or a retry: the same receipt
             _remember(request, existing.number)
             return redirect("appeals:h5_receipt", number=existing.number)
-        if rate_limited(form.cleaned_data["phone"], request.META.get("REMOTE_ADDR", "")):
+        if rate_limited(form.cleaned_data["phone"], client_address(request)):
             form.add_error(
                 None, _("Too many appeals from this phone or network; please call 12351.")
             )
@@ -117,7 +117,7 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     number = request.GET.get("number", "")
     if request.method == "POST" and form.is_valid():
-        if rate_limited("", f"track:{request.META.get('REMOTE_ADDR', '')}"):
+        if rate_limited("", f"track:{client_address(request)}"):
             form.add_error(None, _("Too many attempts; please try again later."))
         else:
             appeal = selectors.appeal_track(
