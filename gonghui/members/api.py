@@ -6,10 +6,12 @@ ID numbers and phones are returned masked; the audited reveal is a console actio
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -177,6 +179,35 @@ class ApplicationOut(Schema):
         return obj.employer.name if obj.employer_id else obj.employer_name
 
 
+# Fields refused with a shared validator's message, which does not say whose value it is about
+# ("统一社会信用代码校验位不正确"): the API answers with the messages alone, so it names the
+# field before them (a page shows the field's label beside the message already).
+_LABELS = {"employer_credit_code": _lazy("Employer's unified social credit code")}
+
+
+def _labelled(error: ValidationError) -> ValidationError:
+    """``error`` with the messages of the fields in ``_LABELS`` led by the field's label (each
+    message keeps its code)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {
+            field: [
+                ValidationError(_label(field, message), code=leaf.code)
+                for leaf in errors
+                for message in leaf.messages
+            ]
+            for field, errors in error.error_dict.items()
+        }
+    )
+
+
+def _label(field: str, message: str) -> str:
+    if field not in _LABELS:
+        return message
+    return _("%(field)s: %(error)s") % {"field": _LABELS[field], "error": message}
+
+
 class RejectIn(Schema):
     reason: str
 
@@ -202,7 +233,15 @@ def application_submit(request: HttpRequest, payload: ApplicationIn):
         if payload.employer_division
         else None
     )
-    application = services.join_application_submit(
+    try:
+        application = _submit(payload, employer, division)
+    except ValidationError as error:
+        raise _labelled(error) from None
+    return Status(201, application)
+
+
+def _submit(payload: ApplicationIn, employer: Employer | None, division: Any) -> JoinApplication:
+    return services.join_application_submit(
         name=payload.name,
         id_number=payload.id_number,
         phone=payload.phone,
@@ -215,7 +254,6 @@ def application_submit(request: HttpRequest, payload: ApplicationIn):
         ethnicity=payload.ethnicity,
         education=payload.education,
     )
-    return Status(201, application)
 
 
 @router.get("/applications", response=list[ApplicationOut], summary="Review queue")

@@ -50,19 +50,18 @@ from gonghui.orgs.services import employer_create
 
 # --- online joining -------------------------------------------------------------------------------
 def clean_employer_credit_code(raw: str) -> str:
-    """The typed credit code of a new employer, normalised; the message names the field, since
-    the API answers with the messages alone."""
+    """The typed credit code of a new employer, normalised; refused on ``employer_credit_code``
+    with the validator's own message (each page or answer puts the field's label before it
+    once: the form's label, the API's ``_labelled``)."""
     try:
         return normalise_uscc(raw)
     except ValidationError as error:
         raise ValidationError(
             {
                 "employer_credit_code": [
-                    _("Employer's unified social credit code: %(error)s") % {"error": message}
-                    for message in error.messages
+                    ValidationError(message, code="uscc_invalid") for message in error.messages
                 ]
-            },
-            code="uscc_invalid",
+            }
         ) from None
 
 
@@ -104,7 +103,8 @@ def join_application_submit(
     federation, due in 3 working days. An already-live member is told to transfer instead,
     without being told which union holds the membership."""
     name = name.strip()
-    errors: dict[str, list[str]] = {}
+    # Lists of messages or of ValidationErrors (which keep their codes: uscc_invalid...).
+    errors: dict[str, list[Any]] = {}
     if not name:
         errors["name"] = [_("Enter your name.")]
     elif len(name) > 50:
@@ -119,18 +119,18 @@ def join_application_submit(
     try:
         resident = clean_resident_id(id_number)
     except ValidationError as error:
-        errors.update(error.message_dict)
+        errors.update(error.error_dict)
     try:
         phone_number = clean_phone(phone)
     except ValidationError as error:
-        errors.update(error.message_dict)
+        errors.update(error.error_dict)
     if employer is None and employer_credit_code.strip():
         # Checked with the other fields: a bad code must not reach the review (approval
         # registers the employer under it).
         try:
             clean_employer_credit_code(employer_credit_code)
         except ValidationError as error:
-            errors.update(error.message_dict)
+            errors.update(error.error_dict)
     if resident is not None and below_member_age(resident.birth_date, today or _today()):
         errors["id_number"] = [
             _("Only workers aged %(age)d or over can join the union.") % {"age": MIN_MEMBER_AGE}

@@ -117,7 +117,8 @@ def test_bad_credit_code_is_caught_when_applying_with_the_field_named(cast, code
         _apply_typed(code=code, phone="12345")  # reported together with the other fields
     errors = raised.value.message_dict
     assert set(errors) == {"employer_credit_code", "phone"}
-    assert errors["employer_credit_code"][0].startswith("单位统一社会信用代码：统一社会信用代码")
+    # The service gives the validator's message; the page and the API put the label before it.
+    assert errors["employer_credit_code"][0].startswith("统一社会信用代码")
     assert not JoinApplication.objects.exists()
 
 
@@ -157,3 +158,30 @@ def test_console_review_says_so_and_approval_links_the_new_employer(client, cast
     application.refresh_from_db()
     assert application.employer is not None and application.employer.name == "原州新开奶茶店"
     assert "审核通过时将登记该单位" not in client.get(url).content.decode()
+
+
+def test_a_bad_credit_code_is_named_once_on_the_page_and_in_the_api(client, cast) -> None:
+    """The form puts its label before the message; the API, answering with messages alone,
+    names the field itself: "单位统一社会信用代码" once in each, never twice."""
+    bad_code = cast.xq_employer.credit_code[:-1] + (
+        "0" if cast.xq_employer.credit_code[-1] != "0" else "1"
+    )
+    data = {
+        "name": "王小丽",
+        "id_number": make_id(sex="F"),
+        "phone": "13812345678",
+        "employer_name": "新开的奶茶店",
+        "employer_credit_code": bad_code,
+        "occupation": "courier",
+    }
+    page = client.post("/m/join", data | {"consent": "on"}).content.decode()
+    assert page.count("单位统一社会信用代码：") == 1
+    assert "单位统一社会信用代码：统一社会信用代码" in page
+    api = client.post(
+        "/api/v1/members/applications",
+        data | {"consent": True},
+        content_type="application/json",
+    ).json()["error"]
+    assert api["message"].count("单位统一社会信用代码") == 1
+    assert api["fields"]["employer_credit_code"][0].startswith("单位统一社会信用代码：")
+    assert api["code"] == "uscc_invalid", api
