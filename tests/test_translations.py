@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -57,3 +58,41 @@ def test_messages_in_code_are_english() -> None:
     assert not offenders, (
         f"Chinese message ids (write English, translate in the catalogue): {offenders}"
     )
+
+
+_GETTEXT = {"_", "gettext", "gettext_lazy", "_lazy", "gettext_noop"}
+_TEMPLATE_MESSAGE = re.compile(r'{%\s*(?:translate|trans)\s+"([^"]*)"(?![^%]*\bnoop\b)')
+
+
+def _python_messages(path: Path) -> set[str]:
+    """The literal messages of gettext calls in a module (implicit concatenation resolved)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _GETTEXT
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.add(node.args[0].value)
+    return found
+
+
+def test_every_message_is_in_a_catalogue() -> None:
+    """A message missing from every catalogue would show in English: each gettext call and
+    translate tag of the code finds its msgid in one of the project's catalogues."""
+    known = {entry.msgid for path in CATALOGUES for entry in polib.pofile(str(path))}
+    missing = []
+    for path in [*_sources("gonghui/**/*.py"), ROOT / "config" / "settings.py"]:
+        missing += [f"{path.relative_to(ROOT)}: {m!r}" for m in _python_messages(path) - known]
+    for path in _sources("gonghui/**/templates/**/*.html"):
+        messages = set(_TEMPLATE_MESSAGE.findall(path.read_text(encoding="utf-8")))
+        # makemessages writes a template message's "%" as "%%" (python-format).
+        missing += [
+            f"{path.relative_to(ROOT)}: {m!r}"
+            for m in messages
+            if m not in known and m.replace("%", "%%") not in known
+        ]
+    assert not missing, f"not in any catalogue: {missing}"
