@@ -31,6 +31,7 @@ run: install
 	@echo "gonghui: http://$(HOST):$(PORT)/  (workers' pages: http://$(HOST):$(PORT)/m/)"
 	@trap 'kill 0' EXIT; \
 	  $(PY) manage.py db_worker & \
+	  $(PY) manage.py periodic & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed

@@ -273,6 +273,13 @@ GONGHUI_REGION_CODE = os.environ.get("GONGHUI_REGION_CODE", "640000")
 GONGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("GONGHUI_AUDIT_RETENTION_DAYS", "3650"))
 GONGHUI_MEMBER_TRANSFER_AUTO_DAYS = int(os.environ.get("GONGHUI_MEMBER_TRANSFER_AUTO_DAYS", "10"))
 GONGHUI_SITE_NAME = _("Trade Union Work and Service Platform")
+# manage.py periodic: idempotent commands and the seconds between their runs.
+GONGHUI_PERIODIC_JOBS = {
+    "appeals_check_sla": 600,
+    "members_complete_transfers": 3600,
+    "members_import_purge": 86400,
+    "audit_prune": 86400,
+}
 
 LOGGING = {
     "version": 1,
