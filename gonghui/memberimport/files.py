@@ -14,10 +14,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from gonghui.core.excel import escape_formula
+from gonghui.core.validators import id_check_character, looks_like_excel_number
 from gonghui.memberimport.rules import cell_text, template_header
 
 _NONCE = 12
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The template's example: a man born 1990-03-07 in 兴庆区, 银川.
+EXAMPLE_ID_BODY = "64010419900307123"
 
 
 def sha256(data: bytes) -> str:
@@ -51,7 +54,7 @@ def template_xlsx() -> bytes:
         sheet.set_column(column, column, 22 if column in (1, 5, 6) else 14, text)
     example = [
         "张宏伟",
-        "64010419900307123X",
+        EXAMPLE_ID_BODY + id_check_character(EXAMPLE_ID_BODY),
         "13895012345",
         "男",
         "汉族",
@@ -90,23 +93,36 @@ def error_report_xlsx(
     by_row: dict[int, list[str]] = defaultdict(list)
     for error in errors:
         by_row[int(error["row"])].append(f"{error['column']}：{error['message']}")
+    rows = [
+        (number, table[number - 1] if 0 < number <= len(table) else []) for number in sorted(by_row)
+    ]
+    header = [cell_text(value) for value in table[header_index]]
+    # The widest row decides where the problems go: a row with cells past the header's last
+    # column (a ragged CSV line) keeps them, and the problems stay in one labelled column.
+    width = max([len(header), *(len(cells) for _number, cells in rows)])
+    header += [""] * (width - len(header))
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     sheet = book.add_worksheet(_("Rows to fix"))
     text = book.add_format({"num_format": "@"})
     bold = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
-    header = [cell_text(value) for value in table[header_index]]
     for column, title in enumerate([*header, _("Problems")]):
         sheet.write_string(0, column, str(escape_formula(title)), bold)
-    out = 1
-    for number in sorted(by_row):
-        index = number - 1
-        cells = table[index] if 0 <= index < len(table) else []
-        values = [cell_text(value) for value in cells]
-        values += [""] * (len(header) - len(values))
+    for out, (number, cells) in enumerate(rows, 1):
+        values = [shown_text(value) for value in cells]
+        values += [""] * (width - len(values))
         for column, value in enumerate([*values, "；".join(by_row[number])]):
             sheet.write_string(out, column, str(escape_formula(value)), text)
-        out += 1
-    sheet.set_column(0, len(header), 18)
+    sheet.set_column(0, width, 18)
     book.close()
     return buffer.getvalue()
+
+
+def shown_text(value: Any) -> str:
+    """A cell as the file showed it: a number too long for Excel to keep (an ID number typed
+    into a number cell) as Excel shows it, 6.40104E+17, not as 18 digits that were never in
+    the file; anything else as ``cell_text``."""
+    if type(value) is not str and looks_like_excel_number(value):
+        mantissa, exponent = f"{value:.5E}".split("E")
+        return f"{mantissa.rstrip('0').rstrip('.')}E{exponent}"
+    return cell_text(value)
