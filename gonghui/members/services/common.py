@@ -102,3 +102,27 @@ def _route(employer: Employer | None, division: Division | None) -> Organisation
             {"employer_division": _("Choose the district or county where the employer is located.")}
         )
     return federation
+
+
+def employer_after_move(
+    employer: Employer | None, union: Organisation, named: Employer | None = None
+) -> Employer | None:
+    """The employer of a membership that moves to ``union`` (a transfer, a reactivation).
+
+    - An employer named with the move is the employer.
+    - Otherwise the current employer stays when ``union`` is that employer's union: the union
+      covering it or, for an employer without a union, the federation responsible for it (属地).
+    - It also stays when ``union`` covers no employer of its own (a federation): nothing says
+      the member changed jobs, so the employer on record is still the best knowledge.
+    - Otherwise ``union`` is another employer's union, so the old employer is certainly wrong:
+      the member now works for ``union``'s employer when it covers exactly one, else the
+      employer is unknown (``None``) until the staff fill it in.
+    """
+    if named is not None:
+        return named
+    if employer is not None and union.pk in (employer.union_id, employer.organisation_id):
+        return employer
+    own = list(Employer.objects.filter(union=union).order_by("pk")[:2])
+    if not own:
+        return employer
+    return own[0] if len(own) == 1 else None

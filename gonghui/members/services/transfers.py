@@ -28,6 +28,7 @@ from gonghui.members.services.common import (
     _event,
     _route,
     _today,
+    employer_after_move,
     transfer_auto_days,
 )
 from gonghui.orgs.choices import OrgStatus
@@ -49,7 +50,13 @@ def transfer_request(
     """会籍接转, asked by the new union (``actor`` holds member.transfer there) or by the member on
     H5 (``origin`` member, no actor: the view has checked ID number + phone). Goes to the new
     employer's union, else the local county federation; the old union confirms, or it completes
-    by itself after the configured working days."""
+    by itself after the configured working days.
+
+    The employer after the move (``common.employer_after_move``, applied on completion): the
+    named ``to_employer``; without one, the current employer stays when the new union is that
+    employer's union or covers no employer of its own (a federation), and otherwise becomes the
+    new union's only employer, or unknown when it has several.
+    """
     row = (
         Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
     )
@@ -107,8 +114,8 @@ def _apply_transfer(transfer: Transfer, actor: Any, completion: str) -> Membersh
     """Move the membership to the new union; the Transfer row and the events keep the history."""
     row = Membership.objects.select_for_update().get(pk=transfer.membership_id)
     before = audit.snapshot(row, ["organisation", "employer", "state"])
+    row.employer = employer_after_move(row.employer, transfer.to_organisation, transfer.to_employer)
     row.organisation_id = transfer.to_organisation_id
-    row.employer_id = transfer.to_employer_id
     row.state = MembershipState.ACTIVE
     row.retained_reason = ""
     row.save()
