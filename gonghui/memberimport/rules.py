@@ -28,6 +28,7 @@ from gonghui.core.validators import (
     parse_resident_id,
 )
 from gonghui.memberimport.workbook import first_sheet_rows
+from gonghui.members.rules import MIN_MEMBER_AGE, below_member_age
 
 # --- headers -----------------------------------------------------------------------------------
 
@@ -146,7 +147,40 @@ def row_is_blank(row: Sequence[Any]) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
 
 
+def unwrap_cell(text: str) -> str:
+    """The text of a cell written so that Excel would keep it as text: '640104… (a typed
+    apostrophe) or ="640104…" (a formula, the CSV trick); other text as it is."""
+    if text.startswith('="') and text.endswith('"') and len(text) > 2:
+        return text[2:-1].strip()
+    if text.startswith("'"):
+        return text[1:].strip()
+    return text
+
+
+def clean_name(text: str) -> str:
+    """A name with its inner runs of spaces (full-width ones too) collapsed: none left between
+    two Chinese characters ("张  三" → "张三"), one kept between Latin words."""
+    parts = text.split()
+    name = parts[0] if parts else ""
+    for part in parts[1:]:
+        name += ("" if not name[-1].isascii() and not part[0].isascii() else " ") + part
+    return name
+
+
+# What a footer under the data starts with (填表人、审核人、合计...). No name holds a colon.
+_FOOTER_WORDS = ("合计", "总计", "填表", "制表", "审核", "说明", "备注")
+
+
+def is_footer(text: str) -> bool:
+    """Does a name cell (of a row without ID number or phone) hold a footer, not a name?"""
+    return ":" in text or "：" in text or text.startswith(_FOOTER_WORDS)
+
+
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# The earliest date a number is taken for as an Excel serial day: a bare 2026 in a date column
+# would otherwise be 1905-07-18, stored without a word. No one joining now joined earlier.
+EXCEL_DATE_FLOOR = datetime.date(1950, 1, 1)
+_SERIAL_FLOOR = (EXCEL_DATE_FLOOR - _EXCEL_EPOCH).days
 _DATE_PATTERNS = (
     re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
@@ -157,7 +191,9 @@ _DATE_PATTERNS = (
 def parse_date(value: Any, *, today: datetime.date) -> datetime.date:
     """Excel dates (cells or serial numbers), 2026-01-05, 2026/1/5, 2026年1月5日, 20260105.
 
-    An empty cell means today; a date after today is refused (codes date_format, date_future).
+    An empty cell means today; a date after today is refused (codes date_format, date_future),
+    and so is a number that would be an Excel serial day before ``EXCEL_DATE_FLOOR`` (a year
+    written alone, a count).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return today
@@ -167,7 +203,7 @@ def parse_date(value: Any, *, today: datetime.date) -> datetime.date:
     elif isinstance(value, datetime.date):
         result = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2958466:  # an Excel serial day number
+        if _SERIAL_FLOOR <= value < 2958466:  # an Excel serial day number
             result = _EXCEL_EPOCH + datetime.timedelta(days=int(value))
         elif float(value).is_integer():
             result = _match_date(str(int(value)))
@@ -331,6 +367,9 @@ def validate_rows(
         "format the column as text and type the number again."
     )
     sex_message = _("Sex must be 男 or 女.")
+    under_age_message = _("Under %(age)d years old on the date joined; cannot join the union.") % {
+        "age": MIN_MEMBER_AGE
+    }
     seen = {} if seen is None else seen
     valid = result.valid
     key_columns = (i_name, i_id, i_phone, i_employer, i_sex, i_code, i_occupation)
@@ -342,11 +381,15 @@ def validate_rows(
             else ""
             for i in key_columns
         ]
-        # A row with text in a key column is not blank: the whole row is looked at otherwise.
-        if not any(values) and row_is_blank(cells):
+        name_text, id_text, phone_text, employer_text, sex_text, code_text, occupation = values
+        # A row with no name, ID number or phone holds no member: a blank row, a 序号 numbered
+        # ahead, a date filled down past the data. Nor does a footer ("填表人：张三") in the
+        # name column.
+        if not (id_text or phone_text) and (not name_text or is_footer(name_text)):
             continue
         result.total += 1
-        name_text, id_text, phone_text, employer_text, sex_text, code_text, occupation = values
+        if " " in name_text or "\u3000" in name_text:
+            name_text = clean_name(name_text)
         errors: list[RowError] = []
         if not (name_text and id_text and phone_text and employer_text):
             for text, field_name in (
@@ -373,6 +416,8 @@ def validate_rows(
         parsed_id = None
         if id_text:
             raw_id = cells[i_id]
+            if id_text[0] in "'=":
+                raw_id = id_text = unwrap_cell(id_text)
             if looks_like_excel_number(raw_id):
                 errors.append(
                     RowError(number, label["id_number"], "id_excel_number", excel_message)
@@ -402,6 +447,8 @@ def validate_rows(
                 seen[parsed_id.number] = number
         phone = ""
         if phone_text:
+            if phone_text[0] in "'=":
+                phone_text = unwrap_cell(phone_text)
             try:
                 phone = normalise_phone(phone_text)
             except ValidationError as error:
@@ -422,6 +469,8 @@ def validate_rows(
                 )
         credit_code = ""
         if code_text:
+            if code_text[0] in "'=":
+                code_text = unwrap_cell(code_text)
             cached_code = code_cache.get(code_text)
             if cached_code is None:
                 try:
@@ -454,6 +503,14 @@ def validate_rows(
                         _message(date_error),
                     )
                 )
+        # Labour Law art. 15: no one under 16 joins as a worker (as for online joining). The
+        # year test first: most people are years past it, and it costs less than the call.
+        if (
+            parsed_id is not None
+            and parsed_id.birth_date.year >= joined_on.year - MIN_MEMBER_AGE
+            and below_member_age(parsed_id.birth_date, joined_on)
+        ):
+            errors.append(RowError(number, label["id_number"], "under_age", under_age_message))
         if errors:
             for row_error in errors:
                 result.add_error(row_error)
