@@ -13,8 +13,8 @@ from ninja.pagination import paginate
 
 from gonghui.core.api import PagePagination
 from gonghui.memberimport import files, selectors, services
+from gonghui.memberimport.headers import split_header
 from gonghui.memberimport.models import ImportBatch, ImportMode
-from gonghui.memberimport.rules import split_header
 
 router = Router(tags=["members"])
 MAX_ERRORS_IN_RESPONSE = 1000

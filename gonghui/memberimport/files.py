@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.excel import escape_formula
 from gonghui.core.validators import id_check_character, looks_like_excel_number
-from gonghui.memberimport.rules import cell_text, template_header
+from gonghui.memberimport.cells import cell_text
+from gonghui.memberimport.headers import template_header
 
 _NONCE = 12
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

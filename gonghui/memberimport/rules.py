@@ -1,9 +1,11 @@
-"""Pure rules of mass enrolment (集中入会): headers, cells, dates, row validation, file reading.
+"""Pure rules of mass enrolment (集中入会): row validation and file reading (headers in
+``headers``, cells and dates in ``cells``).
 
 No ORM here: the services feed rows in and get typed results out, so the same checks run for a
 single form, a 5-row CSV and a 100k-row workbook, and they are cheap (a few microseconds a row).
-Row numbers are spreadsheet row numbers (the header is row 1 when it is the first line), columns
-are named by the header text exactly as it stood in the file, messages are translated (zh-hans).
+Row numbers are spreadsheet row numbers (the header is row 1 when it is the first line; a title
+above it moves it down), columns are named by their header text as it stood in the file without
+stars and line breaks, messages are translated (zh-hans).
 """
 
 from __future__ import annotations
@@ -12,14 +14,12 @@ import csv
 import datetime
 import io
 import itertools
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gonghui.core.validators import (
     looks_like_excel_number,
@@ -27,208 +27,16 @@ from gonghui.core.validators import (
     normalise_uscc,
     parse_resident_id,
 )
+from gonghui.memberimport.cells import cell_text, clean_name, is_footer, parse_date, unwrap_cell
+from gonghui.memberimport.headers import (
+    HEADER_SYNONYMS,
+    REQUIRED_FIELDS,
+    HeaderMap,
+    header_rows,
+    split_header,
+)
 from gonghui.memberimport.workbook import first_sheet_rows
 from gonghui.members.rules import MIN_MEMBER_AGE, below_member_age
-
-# --- headers -----------------------------------------------------------------------------------
-
-# Canonical field → the header texts seen in real files (after _clean_header).
-HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "名字", "会员姓名", "职工姓名"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号码", "居民身份证号码"),
-    "phone": ("手机号", "手机", "联系电话", "手机号码", "电话", "联系方式", "移动电话"),
-    "sex": ("性别",),
-    "ethnicity": ("民族",),
-    "employer_name": ("工作单位", "单位名称", "单位", "所在单位", "用人单位"),
-    "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码", "单位信用代码"),
-    "occupation": ("职业", "工种", "岗位", "职业类别"),
-    "joined_on": ("入会日期", "入会时间"),
-    "education": ("学历", "文化程度"),
-}
-REQUIRED_FIELDS = ("name", "id_number", "phone", "employer_name")
-# The template's header row: the first synonym of each field, required ones starred.
-TEMPLATE_FIELDS = (
-    "name",
-    "id_number",
-    "phone",
-    "sex",
-    "ethnicity",
-    "employer_name",
-    "credit_code",
-    "occupation",
-    "joined_on",
-)
-FIELD_LABELS: dict[str, Any] = {
-    "name": gettext_lazy("Name"),
-    "id_number": gettext_lazy("ID number"),
-    "phone": gettext_lazy("Mobile phone"),
-    "sex": gettext_lazy("Sex"),
-    "ethnicity": gettext_lazy("Ethnicity"),
-    "employer_name": gettext_lazy("Employer"),
-    "credit_code": gettext_lazy("Credit code"),
-    "occupation": gettext_lazy("Occupation"),
-    "joined_on": gettext_lazy("Date joined"),
-    "education": gettext_lazy("Education"),
-}
-
-_SYNONYM_INDEX = {text: name for name, texts in HEADER_SYNONYMS.items() for text in texts}
-# "姓名*", "身份证号（必填）", "手机号(选填)", "  手机 ": marks and notes around the name itself.
-_HEADER_NOISE = re.compile(r"[（(【\[].*?[）)】\]]|[*＊:：\s\u3000]")
-
-
-def _clean_header(text: Any) -> str:
-    return _HEADER_NOISE.sub("", str(text or ""))
-
-
-def template_header() -> list[str]:
-    return [
-        HEADER_SYNONYMS[name][0] + ("*" if name in REQUIRED_FIELDS else "")
-        for name in TEMPLATE_FIELDS
-    ]
-
-
-@dataclass(frozen=True)
-class HeaderMap:
-    """Which column holds which field, and the column's header text as written in the file."""
-
-    columns: dict[str, int]
-    labels: dict[str, str]
-
-    def label(self, name: str) -> str:
-        return self.labels.get(name) or HEADER_SYNONYMS[name][0]
-
-
-def map_headers(header: Sequence[Any]) -> HeaderMap:
-    """Map a header row onto fields; columns in any order, unknown columns ignored.
-
-    A missing required column is a file-level error: every row would fail the same way.
-    """
-    columns: dict[str, int] = {}
-    labels: dict[str, str] = {}
-    for index, text in enumerate(header):
-        name = _SYNONYM_INDEX.get(_clean_header(text))
-        if name and name not in columns:  # the first of two synonymous columns wins
-            columns[name] = index
-            labels[name] = str(text).strip()
-    missing = [name for name in REQUIRED_FIELDS if name not in columns]
-    if missing:
-        names = "、".join(HEADER_SYNONYMS[name][0] for name in missing)
-        raise ValidationError(
-            _("The file has no column for: %(names)s. Please use the template's header row.")
-            % {"names": names},
-            code="missing_columns",
-        )
-    return HeaderMap(columns, labels)
-
-
-# --- cells -------------------------------------------------------------------------------------
-
-
-def cell_text(value: Any) -> str:
-    """A cell as trimmed text; whole floats lose their ``.0`` (phones stored as numbers)."""
-    if type(value) is str:  # the common case first: this runs ~10 times a row
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def row_is_blank(row: Sequence[Any]) -> bool:
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
-
-
-def unwrap_cell(text: str) -> str:
-    """The text of a cell written so that Excel would keep it as text: '640104… (a typed
-    apostrophe) or ="640104…" (a formula, the CSV trick); other text as it is."""
-    if text.startswith('="') and text.endswith('"') and len(text) > 2:
-        return text[2:-1].strip()
-    if text.startswith("'"):
-        return text[1:].strip()
-    return text
-
-
-def clean_name(text: str) -> str:
-    """A name with its inner runs of spaces (full-width ones too) collapsed: none left between
-    two Chinese characters ("张  三" → "张三"), one kept between Latin words."""
-    parts = text.split()
-    name = parts[0] if parts else ""
-    for part in parts[1:]:
-        name += ("" if not name[-1].isascii() and not part[0].isascii() else " ") + part
-    return name
-
-
-# What a footer under the data starts with (填表人、审核人、合计...). No name holds a colon.
-_FOOTER_WORDS = ("合计", "总计", "填表", "制表", "审核", "说明", "备注")
-
-
-def is_footer(text: str) -> bool:
-    """Does a name cell (of a row without ID number or phone) hold a footer, not a name?"""
-    return ":" in text or "：" in text or text.startswith(_FOOTER_WORDS)
-
-
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
-# The earliest date a number is taken for as an Excel serial day: a bare 2026 in a date column
-# would otherwise be 1905-07-18, stored without a word. No one joining now joined earlier.
-EXCEL_DATE_FLOOR = datetime.date(1950, 1, 1)
-_SERIAL_FLOOR = (EXCEL_DATE_FLOOR - _EXCEL_EPOCH).days
-_DATE_PATTERNS = (
-    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-)
-
-
-def parse_date(value: Any, *, today: datetime.date) -> datetime.date:
-    """Excel dates (cells or serial numbers), 2026-01-05, 2026/1/5, 2026年1月5日, 20260105.
-
-    An empty cell means today; a date after today is refused (codes date_format, date_future),
-    and so is a number that would be an Excel serial day before ``EXCEL_DATE_FLOOR`` (a year
-    written alone, a count).
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return today
-    result: datetime.date | None = None
-    if isinstance(value, datetime.datetime):
-        result = value.date()
-    elif isinstance(value, datetime.date):
-        result = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        if _SERIAL_FLOOR <= value < 2958466:  # an Excel serial day number
-            result = _EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        elif float(value).is_integer():
-            result = _match_date(str(int(value)))
-    else:
-        result = _match_date(str(value).strip())
-    if result is None:
-        raise ValidationError(
-            _("Not a date; write it as 2026-01-05, 2026/1/5, 2026年1月5日 or 20260105."),
-            code="date_format",
-        )
-    if result > today:
-        raise ValidationError(_("The date joined cannot be after today."), code="date_future")
-    return result
-
-
-def _match_date(text: str) -> datetime.date | None:
-    for pattern in _DATE_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            try:
-                return datetime.date(*(int(group) for group in match.groups()))
-            except ValueError:
-                return None
-    return None
-
 
 _SEX_VALUES = {"男": "M", "男性": "M", "M": "M", "MALE": "M", "女": "F", "女性": "F", "F": "F"}
 _SEX_VALUES["FEMALE"] = "F"
@@ -611,12 +419,16 @@ def _decode(data: bytes) -> str:
     raise _file_error()
 
 
+# Lines of a CSV file whose separators decide which one the file uses.
+_SNIFF_LINES = 10
+
+
 def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     text = _decode(data)
-    # The delimiter is the one the first line uses most (comma, tab or semicolon): more
-    # predictable than guessing from the data rows.
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = max(",\t;", key=first.count)
+    # The delimiter is the one the first lines use most (comma, tab or semicolon), counted over
+    # several lines: a title line above the header ("XX公司花名册") may hold none of them.
+    lines = text[: 1 << 16].lstrip("\ufeff").split("\n")[:_SNIFF_LINES]
+    delimiter = max(",\t;", key=lambda mark: sum(line.count(mark) for line in lines))
     return _csv_reader_rows(text, delimiter)
 
 
@@ -627,19 +439,10 @@ def _csv_reader_rows(text: str, delimiter: str) -> Iterator[list[Any]]:
         raise _file_error() from None
 
 
-def split_header(table: Iterable[list[Any]]) -> tuple[HeaderMap, int]:
-    """Find the header: the first non-blank row. Returns the map and its 0-based index; an
-    iterator is left just after the header row."""
-    for index, row in enumerate(table):
-        if not row_is_blank(row):
-            return map_headers(row), index
-    raise ValidationError(_("The file is empty."), code="file_empty")
-
-
 def parse_table(
     table: Iterable[list[Any]], *, today: datetime.date, occupation_of: Any = None
 ) -> ParseResult:
-    """Find the header (the first non-blank row) and check every row after it."""
+    """Find the header (``split_header``) and check every row after it."""
     header, numbered = _numbered_rows(table)
     return validate_rows(numbered, header, today=today, occupation_of=occupation_of)
 
@@ -658,5 +461,6 @@ def parse_chunks(
 def _numbered_rows(table: Iterable[list[Any]]) -> tuple[HeaderMap, Iterator[tuple[int, list]]]:
     """The header and the rows after it, with their spreadsheet row numbers (row 1 first)."""
     rows = iter(table)
-    header, index = split_header(rows)
-    return header, enumerate(rows, index + 2)
+    head = header_rows(rows)
+    header, index = split_header(head)
+    return header, enumerate(itertools.chain(head[index + 1 :], rows), index + 2)

@@ -9,13 +9,30 @@ import io
 from typing import Any
 
 import pytest
+import xlsxwriter
 from django.core.exceptions import ValidationError
+from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
-from gonghui.memberimport import files, rules
+from gonghui.memberimport import cells, files, headers, rules
 from gonghui.memberimport.tests.factories import HEADER, csv_bytes, make_id, member_row, xlsx_bytes
 
 TODAY = datetime.date(2026, 3, 2)
+
+
+def _book(*sheets: tuple[str, list[list[Any]]], hidden: tuple[str, ...] = ()) -> bytes:
+    """An XLSX (openpyxl) with the given sheets, rows from A1; ``hidden`` sheets hidden."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if title in hidden:
+            sheet.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _check(name: str, data: bytes) -> rules.ParseResult:
@@ -26,6 +43,76 @@ def _codes(result: rules.ParseResult) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.code) for e in result.errors]
 
 
+# --- 1. title and note rows above the header ---------------------------------------------------
+
+
+def test_a_title_row_merged_across_the_header_is_in_row_2():
+    """Finding 1: "XX公司2026年集中入会花名册" merged across row 1; rows keep their sheet numbers."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.merge_range(0, 0, 0, len(HEADER) - 1, "XX公司2026年集中入会花名册")
+    sheet.write_row(1, 0, HEADER)
+    sheet.write_row(2, 0, member_row(1))
+    sheet.write_row(3, 0, member_row(2, **{"手机号": "1390000"}))
+    book.close()
+    result = _check("a.xlsx", buffer.getvalue())
+    assert _codes(result) == [(4, "手机号", "phone_format")]
+    assert [row.row for row in result.valid] == [3] and result.total == 2
+
+
+def test_a_blank_row_and_a_note_above_the_header():
+    """Finding 1: a blank row, then "注：带*为必填项…" (which names 身份证号 itself), then the
+    header: the row that maps the required columns wins."""
+    note = "注：带*为必填项，身份证号、手机号请设为文本格式"
+    rows = [[], [note], [*HEADER], member_row(1), member_row(2, **{"姓名": ""})]
+    result = _check("a.xlsx", _book(("花名册", rows)))
+    assert _codes(result) == [(5, "姓名", "required")]
+
+
+def test_a_two_level_header_the_lower_row_is_the_header():
+    """Finding 1: "基本信息 / 单位信息" above the real header."""
+    top = ["基本信息", "", "", "", "", "单位信息", "", "", ""]
+    result = rules.parse_table([top, HEADER, member_row(1), member_row(2)], today=TODAY)
+    assert result.errors == [] and [row.row for row in result.valid] == [3, 4]
+
+
+def test_no_row_maps_the_required_columns_the_message_names_what_is_missing():
+    with pytest.raises(ValidationError) as caught:
+        rules.parse_table([["XX公司花名册"], ["姓名", "手机号", "工作单位"]], today=TODAY)
+    assert caught.value.code == "missing_columns"
+    assert "文件缺少以下列：身份证号" in caught.value.messages[0]
+
+
+def test_a_csv_title_line_then_tab_separated_rows():
+    """Finding 1: the delimiter comes from several lines, not the title line alone."""
+    lines = ["XX公司集中入会花名册", "\t".join(HEADER), "\t".join(member_row(1))]
+    lines.append("\t".join(member_row(2, **{"手机号": "12"})))
+    result = _check("a.csv", ("\n".join(lines) + "\n").encode())
+    assert _codes(result) == [(4, "手机号", "phone_format")]
+
+
+def test_the_report_of_a_file_with_a_title_row_uses_the_real_header():
+    data = _book(("花名册", [["XX花名册"], HEADER, member_row(1, **{"手机号": "12"})]))
+    table = rules.read_table("a.xlsx", data)
+    _header, index = headers.split_header(table)
+    errors = [{"row": 3, "column": "手机号", "code": "phone_format", "message": "不对"}]
+    rows = _report_rows(files.error_report_xlsx(table, index, errors))
+    assert rows[0] == [*HEADER, "问题"] and rows[1][0] == "张1"
+
+
+# --- 2. landline and mobile columns ------------------------------------------------------------
+
+
+def test_the_mobile_column_beats_a_landline_column_before_it():
+    """Finding 2: "联系电话" (0951-…) before "手机号*"."""
+    header = ["姓名", "身份证号", "联系电话", "手机号*", "工作单位"]
+    row = ["张一", make_id(1), "0951-5012345", "13900000001", "某厂"]
+    result = rules.parse_table([header, row], today=TODAY)
+    assert result.errors == [] and result.valid[0].phone == "13900000001"
+    assert headers.map_headers(header).columns["phone"] == 3
+
+
 # --- 3. join dates -----------------------------------------------------------------------------
 
 
@@ -33,13 +120,13 @@ def _codes(result: rules.ParseResult) -> list[tuple[int, str, str]]:
 def test_a_number_before_1950_is_no_excel_date(value):
     """Finding 3: 2026 as a number was 1905-07-18, stored silently."""
     with pytest.raises(ValidationError) as caught:
-        rules.parse_date(value, today=TODAY)
+        cells.parse_date(value, today=TODAY)
     assert caught.value.code == "date_format"
 
 
 def test_excel_serial_days_from_1950_are_dates():
-    assert rules.parse_date(18264.0, today=TODAY) == datetime.date(1950, 1, 1)
-    assert rules.parse_date(46027, today=TODAY) == datetime.date(2026, 1, 5)
+    assert cells.parse_date(18264.0, today=TODAY) == datetime.date(1950, 1, 1)
+    assert cells.parse_date(46027, today=TODAY) == datetime.date(2026, 1, 5)
 
 
 def test_a_numeric_2026_in_the_date_column_is_a_row_error():
@@ -105,6 +192,47 @@ def test_a_row_with_a_name_only_is_still_checked():
     assert _codes(result) == [(2, "身份证号", "required"), (2, "手机号", "required")]
 
 
+# --- 8. header synonyms ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header_text", "field"),
+    [
+        ("公民身份证号码", "id_number"),
+        ("联系手机", "phone"),
+        ("工作单位名称", "employer_name"),
+        ("【工作单位】", "employer_name"),
+        ("身份证号码（18位）", "id_number"),
+        ("会员身份证件号", "id_number"),
+        ("本人手机号", "phone"),
+        ("现工作单位", "employer_name"),
+        ("职工姓名（必填）", "name"),
+    ],
+)
+def test_header_synonyms_and_words_in_headers(header_text, field):
+    """Finding 8."""
+    header = ["姓名", "身份证号", "手机号", "工作单位"]
+    index = {"name": 0, "id_number": 1, "phone": 2, "employer_name": 3}[field]
+    header[index] = header_text
+    assert headers.map_headers(header).columns[field] == index
+
+
+@pytest.mark.parametrize(
+    "header_text",
+    ["单位地址", "单位统一社会信用代码号", "紧急联系人手机", "身份证住址", "单位联系电话"],
+)
+def test_headers_naming_something_else_are_not_taken(header_text):
+    header = ["姓名", "身份证号", "手机号", "工作单位", header_text]
+    mapped = headers.map_headers(header)
+    assert 4 not in [mapped.columns[name] for name in ("id_number", "phone", "employer_name")]
+
+
+def test_a_header_names_one_field_and_a_field_takes_one_column():
+    mapped = headers.map_headers(["姓名", "身份证号", "手机号", "单位信用代码", "单位名称", "单位"])
+    assert mapped.columns["credit_code"] == 3 and mapped.columns["employer_name"] == 4
+    assert len(set(mapped.columns.values())) == len(mapped.columns)
+
+
 # --- 9. the template ---------------------------------------------------------------------------
 
 
@@ -129,6 +257,18 @@ def test_an_apostrophe_or_a_formula_around_the_id_is_unwrapped():
         (make_id(1), "13900000001"),
         (make_id(2), "13900000002"),
     ]
+
+
+# --- 11. column labels -------------------------------------------------------------------------
+
+
+def test_labels_in_messages_lose_stars_and_line_breaks():
+    """Finding 11: "“姓名*”为必填项", "身份证号\\n（必填）"."""
+    header = ["姓名*", "身份证号\n（必填）", " 手机号＊ ", "工作单位*"]
+    row = ["", "6401", "13900000001", "某厂"]
+    result = rules.parse_table([header, row], today=TODAY)
+    assert _codes(result) == [(2, "姓名", "required"), (2, "身份证号（必填）", "id_format")]
+    assert result.errors[0].message == "“姓名”为必填项。"
 
 
 # --- 12. names ---------------------------------------------------------------------------------

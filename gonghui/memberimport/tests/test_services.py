@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.models import ChangeRecord
 from gonghui.core.pii import blind_index
-from gonghui.memberimport import services, workbook
+from gonghui.memberimport import headers, services, workbook
 from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus, id_runs, run_ids
 from gonghui.memberimport.tests.factories import (
     csv_bytes,
@@ -446,6 +446,7 @@ def test_a_sheet_damaged_after_its_first_rows_leaves_nothing(cast, monkeypatch, 
     monkeypatch.setattr(services, "CHUNK", 2)
     monkeypatch.setattr(workbook, "HEAD_ROWS", 3)
     monkeypatch.setattr(workbook, "HEAD_MIN_BYTES", 0)
+    monkeypatch.setattr(headers, "HEADER_SEARCH_ROWS", 2)  # the header is looked for in the head
     damaged = rewritten(
         xlsx_bytes([member_row(i) for i in range(1, 10)]),
         "xl/worksheets/sheet1.xml",

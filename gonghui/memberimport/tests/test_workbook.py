@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
-from gonghui.memberimport import rules, services, workbook
+from gonghui.memberimport import headers, rules, services, workbook
 from gonghui.memberimport.tests.factories import HEADER, member_row, rewritten
 
 
@@ -95,9 +95,12 @@ def test_a_sheet_with_fewer_rows_than_the_head_is_read_whole(small_head: None) -
     assert list(workbook.first_sheet_rows(data)) == _whole(data)
 
 
-def test_a_sheet_damaged_after_the_head_gives_the_file_message(small_head: None) -> None:
+def test_a_sheet_damaged_after_the_head_gives_the_file_message(
+    small_head: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The head's rows come first; the damage shows when the whole sheet is needed, as the
     platform's Chinese message for an unreadable file."""
+    monkeypatch.setattr(headers, "HEADER_SEARCH_ROWS", 2)  # the header is looked for in the head
     data = rewritten(
         _book(LAYOUTS["from A1"]), "xl/worksheets/sheet1.xml", {b'<row r="9"': b'<row r="9"><c'}
     )
@@ -149,9 +152,12 @@ def test_rows_out_of_order_are_read_whole(small_head: None) -> None:
     assert list(workbook.first_sheet_rows(data)) == _whole(data)
 
 
-def test_a_row_out_of_order_after_the_head_stops_the_read(small_head: None) -> None:
+def test_a_row_out_of_order_after_the_head_stops_the_read(
+    small_head: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A row numbered into the head, further down than the cut looks: the whole sheet then
     disagrees with rows already given, and the file is refused rather than read two ways."""
+    monkeypatch.setattr(headers, "HEADER_SEARCH_ROWS", 2)  # the header is looked for in the head
     source = _book(LAYOUTS["from A1"])
     late = b'<row r="2"><c r="A2" t="inlineStr"><is><t>late</t></is></c></row>'
     data = rewritten(source, "xl/worksheets/sheet1.xml", {b"</sheetData>": late + b"</sheetData>"})
