@@ -9,7 +9,7 @@ from functools import reduce
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.db.models.functions import Collate, Substr
 
 from gonghui.accounts.scoping import scope_filter, scope_paths, subtree_q, subtree_upper_bound
@@ -276,12 +276,13 @@ def application_get_for_actor(*, actor: Any, pk: int) -> JoinApplication:
 
 
 def application_status(*, id_number: str, phone: str) -> list[JoinApplication]:
-    """A worker's applications, found only by ID number and phone together (no account)."""
+    """A worker's applications, found only by ID number and phone together (no account); an
+    approved one brings its membership (the card number is shown to the worker)."""
     return list(
         JoinApplication.objects.filter(
             id_number_hash=blind_index("id", id_number), phone_hash=blind_index("phone", phone)
         )
-        .select_related("organisation")
+        .select_related("organisation", "membership")
         .order_by("-created_at")[:5]
     )
 
@@ -305,6 +306,22 @@ def transfer_list(*, actor: Any, state: str = "", direction: str = "") -> QueryS
     return qs.select_related(
         "membership__person", "from_organisation", "to_organisation", "to_employer"
     ).order_by("-requested_at", "-pk")
+
+
+def transfer_status(*, id_number: str, phone: str) -> Transfer | None:
+    """A member's pending transfer, else the latest one, found only by ID number and phone
+    together (no account), for the member themself: one query."""
+    return (
+        Transfer.objects.filter(
+            membership__person__id_number_hash=blind_index("id", id_number),
+            membership__person__phone_hash=blind_index("phone", phone),
+        )
+        .select_related("from_organisation", "to_organisation")
+        .order_by(
+            Case(When(state=TransferState.PENDING, then=0), default=1), "-requested_at", "-pk"
+        )
+        .first()
+    )
 
 
 def transfer_get_for_actor(*, actor: Any, pk: int) -> Transfer:

@@ -95,9 +95,11 @@ def join_employers(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def join_status(request: HttpRequest) -> HttpResponse:
-    """H5 ``/m/join/status``: progress by ID number + phone; a rejection shows its reason."""
+    """H5 ``/m/join/status``: progress by ID number + phone of the worker's applications (a
+    rejection shows its reason, an approval the card number) and of the member's pending or
+    latest transfer (the two unions, the date it completes by itself)."""
     form = StatusForm(request.POST or None)
-    applications = None
+    applications = transfer = None
     if request.method == "POST" and form.is_valid():
         if not throttle.allow(request, "status", throttle.STATUS_LIMIT):
             _too_many(request, form)
@@ -109,8 +111,11 @@ def join_status(request: HttpRequest) -> HttpResponse:
                 apply_validation_error(form, error)
             else:
                 applications = selectors.application_status(id_number=resident.number, phone=phone)
+                transfer = selectors.transfer_status(id_number=resident.number, phone=phone)
     return render(
-        request, "members/h5/join_status.html", {"form": form, "applications": applications}
+        request,
+        "members/h5/join_status.html",
+        {"form": form, "applications": applications, "transfer": transfer},
     )
 
 

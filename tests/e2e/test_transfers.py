@@ -75,3 +75,37 @@ def test_new_union_asks_and_the_old_union_sends_it_back(page: Any, cast: Any) ->
     membership = Membership.objects.get(pk=member.pk)
     assert membership.organisation == cast.yz_union and membership.state == "active"
     assert MembershipEvent.objects.filter(membership=member, kind="transfer_rejected").exists()
+
+
+def test_worker_follows_the_transfer_on_the_status_page(
+    phone_page: Any, page: Any, cast: Any
+) -> None:
+    id_number = make_id("640402", sex="F")
+    make_member(cast.yz_union, name="马兰", id_number=id_number, phone="13995008899")
+    phone_page.goto(phone_page.base_url + "/m/transfer")
+    phone_page.fill("input[name=id_number]", id_number)
+    phone_page.fill("input[name=phone]", "13995008899")
+    phone_page.fill("input[name=employer_credit_code]", cast.xq_employer.credit_code)
+    phone_page.get_by_role("button", name="申请接转").click()
+    phone_page.get_by_role("link", name="查询接转进度").click()
+
+    def check_status() -> str:
+        phone_page.fill("input[name=id_number]", id_number)
+        phone_page.fill("input[name=phone]", "13995008899")
+        phone_page.get_by_role("button", name="查询").click()
+        return phone_page.get_by_test_id("transfer-status").inner_text()
+
+    status = check_status()
+    transfer = Transfer.objects.get()
+    assert "待确认" in status and f"{transfer.auto_complete_on:%Y-%m-%d}" in status
+    assert cast.yz_union.name in status and cast.xq_union.name in status
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    login(page, "yz_staff", PASSWORD)  # the old union confirms
+    page.goto(page.base_url + f"/console/members/transfers/{transfer.pk}/")
+    page.get_by_test_id("confirm-transfer").click()
+    page.wait_for_load_state()
+
+    phone_page.goto(phone_page.base_url + "/m/join/status")
+    status = check_status()
+    assert "已完成" in status and cast.xq_union.name in status
