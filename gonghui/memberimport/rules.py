@@ -32,10 +32,13 @@ from gonghui.memberimport.headers import (
     HEADER_SYNONYMS,
     REQUIRED_FIELDS,
     HeaderMap,
+    best_header,
+    empty_error,
     header_rows,
+    missing_columns_error,
     split_header,
 )
-from gonghui.memberimport.workbook import first_sheet_rows
+from gonghui.memberimport.workbook import data_sheets, open_workbook, sheet_rows
 from gonghui.members.rules import MIN_MEMBER_AGE, below_member_age
 
 _SEX_VALUES = {"男": "M", "男性": "M", "M": "M", "MALE": "M", "女": "F", "女性": "F", "F": "F"}
@@ -367,12 +370,13 @@ def read_table(file_name: str, data: bytes) -> list[list[Any]]:
 
 
 def iter_table(file_name: str, data: bytes) -> Iterator[list[Any]]:
-    """The first sheet of a workbook, or a CSV file, row by row (row 1 first).
+    """The sheet of a workbook that holds the members, or a CSV file, row by row (row 1 first).
 
     A 100k-row sheet held as Python lists is ~100 MB; validation only needs one row at a time.
     Workbooks are read with python-calamine (Rust; ~10× openpyxl). CSV may be UTF-8 with or
     without a BOM, or GBK/GB18030 as saved by Chinese Excel. A file that is not a spreadsheet
-    raises here, before the first row.
+    raises here, before the first row, and so does a workbook none of whose sheets has the
+    header.
     """
     suffix = file_name.lower().rsplit(".", 1)[-1] if "." in file_name else ""
     if f".{suffix}" in SPREADSHEET_SUFFIXES:
@@ -385,11 +389,34 @@ def iter_table(file_name: str, data: bytes) -> Iterator[list[Any]]:
 
 
 def _workbook_rows(data: bytes) -> Iterator[list[Any]]:
+    """The rows of the first sheet a clerk sees (hidden ones skipped) whose header names every
+    required column: a workbook often starts with instructions (填表说明) or a hidden list of
+    values (字典). Only the top rows of a sheet that is passed over are read (its head)."""
     try:
-        rows = first_sheet_rows(data)
+        book = open_workbook(data)
+        sheets = data_sheets(book)
     except Exception:  # calamine raises several error types for damaged files
         raise _file_error() from None
-    return _read(rows)
+    looked: list[str] = []
+    best: HeaderMap | None = None
+    for index, name in sheets:
+        try:
+            rows = _read(sheet_rows(book, data, index))
+        except Exception:
+            raise _file_error() from None
+        head = header_rows(rows)
+        looked.append(name)
+        found = best_header(head)
+        if found is None:
+            continue
+        header, _index = found
+        if not header.missing:
+            return itertools.chain(head, rows)
+        if best is None or header.score > best.score:
+            best = header
+    if best is None:
+        raise empty_error()
+    raise missing_columns_error(best.missing, looked)
 
 
 def _read(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:

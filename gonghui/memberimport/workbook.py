@@ -1,11 +1,12 @@
-"""The first sheet of an uploaded workbook, row by row, with the first rows early.
+"""A sheet of an uploaded workbook, row by row, merged cells filled, with the first rows early.
 
 python-calamine (Rust, ~10× openpyxl) parses a whole sheet before it gives the first row: ~0.7 s
 for a 100k-row sheet, during which an import would have nothing to check or store. So for a
 large sheet the first ``HEAD_ROWS`` rows are cut from the sheet's XML into a small workbook of
 their own (the same styles and date system, the shared strings those rows name), which calamine
 reads in ~0.1 s, while the whole sheet loads in a thread: calamine releases the GIL for most of
-its parse. Every row still comes from calamine, so a cell reads the same either way. Anything
+its parse. Every row still comes from calamine, so a cell reads the same either way; the head's
+merged ranges, which Excel writes after the rows, are found by a second thread. Anything
 unusual about the file (an XLS, XLSB or ODS file, a part missing or damaged, tags with a
 namespace prefix, rows out of order) simply takes the whole-sheet path.
 """
@@ -15,14 +16,20 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import struct
 import threading
 import zipfile
+import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import Any
 
 from defusedxml import ElementTree
-from python_calamine import CalamineSheet, CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+# Merged cell ranges: ((first row, first column), (last row, last column)), 0-based.
+Ranges = list[tuple[tuple[int, int], tuple[int, int]]]
 
 # The header row and two whole import chunks (services.CHUNK), enough for the importer to store
 # while the rest of the sheet loads. One row short, the second chunk waited for the whole sheet
@@ -42,23 +49,62 @@ _EMPTY_SHEET = (
 _ROW_TAG = re.compile(rb"<row((?:\s[^>]*)?)>")
 _ROW_NUMBER = re.compile(rb"""\sr=["'](\d+)["']""")
 _BLOCK = 1 << 18  # bytes decompressed at a time
+_TAIL_BLOCK = 1 << 22  # bytes decompressed at a time on the way to the end of a sheet
+_TAIL_PIECE = 1 << 18  # compressed bytes given to zlib at a time
 _MAX_BYTES = 64 << 20
 _SHARED_STRINGS = "xl/sharedStrings.xml"
 _STRING_REF = re.compile(rb"""<c\s[^>]*\bt=["']s["'][^>]*>\s*<v>(\d+)</v>""")
 _STRING_END = re.compile(rb"</si>|<si\s*/>")
+_MERGE_CELLS = re.compile(rb"<mergeCells\b[^>]*?(?:/>|>.*?</mergeCells>)", re.DOTALL)
+_MERGE_REF = re.compile(
+    rb"""<mergeCell\s[^>]*?\bref=["']\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)["']"""
+)
+# A sheet part that inflates beyond this is not scanned to its end for its merged cells, nor
+# one whose text after its rows is longer than this.
+_MAX_SHEET_BYTES = 1 << 30
+_TAIL_BYTES = 4 << 20
 
 
-def first_sheet_rows(data: bytes) -> Iterator[list[Any]]:
-    """The rows of the workbook's first sheet, each starting at column A (calamine's own
-    errors for a damaged file: raised here when the file is not a workbook at all, while
-    iterating when a part of the sheet is broken)."""
+def open_workbook(data: bytes) -> CalamineWorkbook:
+    """The uploaded workbook (calamine's own errors when it is not one, or has no sheet)."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if not workbook.sheet_names:
         raise ValueError("the workbook has no sheets")
-    head = head_workbook(data, HEAD_ROWS)
+    return workbook
+
+
+def data_sheets(workbook: CalamineWorkbook) -> list[tuple[int, str]]:
+    """The sheets a clerk sees, as (index, name) in the workbook's order: hidden sheets (lists
+    of values for drop-downs, 字典) and chart sheets left out. All sheets if none is shown."""
+    shown = [
+        (index, sheet.name)
+        for index, sheet in enumerate(workbook.sheets_metadata)
+        if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet
+    ]
+    return shown or list(enumerate(workbook.sheet_names))
+
+
+def sheet_rows(workbook: CalamineWorkbook, data: bytes, index: int) -> Iterator[list[Any]]:
+    """The rows of the workbook's sheet ``index``, each starting at column A, merged cells
+    filled (calamine's own errors for a damaged file: raised here when the sheet cannot be
+    read at all, while iterating when a part of it is broken). A large sheet's head comes
+    first, while the whole sheet loads in a thread."""
+    if not _large(data, index):
+        return _rows(workbook.get_sheet_by_index(index))
+    # The head's merged cells are filled as the whole sheet's are; Excel lists them after the
+    # rows, so finding them means decompressing the whole sheet (~50 ms for 100k rows), which
+    # a thread does (zlib releases the GIL) while the head is cut and read.
+    merged = _in_thread(merged_ranges, data, index)
+    head = head_workbook(data, HEAD_ROWS, index)
     if head is None:
-        return _rows(workbook.get_sheet_by_index(0))
-    return _head_first(head, _in_thread(workbook.get_sheet_by_index, 0))
+        return _rows(workbook.get_sheet_by_index(index))
+    whole = _in_thread(workbook.get_sheet_by_index, index)
+    return _head_first(head, index, whole, merged)
+
+
+def first_sheet_rows(data: bytes) -> Iterator[list[Any]]:
+    """The rows of the workbook's first sheet (``sheet_rows``)."""
+    return sheet_rows(open_workbook(data), data, 0)
 
 
 def _in_thread(work: Callable[..., Any], *args: Any) -> Future:
@@ -76,15 +122,20 @@ def _in_thread(work: Callable[..., Any], *args: Any) -> Future:
     return future
 
 
-def _head_first(head: bytes, whole: Future[CalamineSheet]) -> Iterator[list[Any]]:
+def _head_first(
+    head: bytes, index: int, whole: Future[CalamineSheet], merged: Future[Ranges | None]
+) -> Iterator[list[Any]]:
     given: list[int] = []  # a fingerprint of each row given from the head
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(head)).get_sheet_by_index(0)
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(head)).get_sheet_by_index(index)
     except Exception:  # the cut did not parse: the whole sheet gives every row
+        sheet = None
+    ranges = merged.result()
+    if ranges is None:  # the merged cells were not found: nor does the head give rows
         sheet = None
     del head  # the small workbook's bytes and, once its rows are read, the head itself: freed
     if sheet is not None:  # before the whole sheet is, not held for the rest of the import
-        for row in _rows(sheet):
+        for row in _rows(sheet, ranges):
             given.append(_fingerprint(row))
             yield row
         del sheet
@@ -104,23 +155,67 @@ def _fingerprint(row: list[Any]) -> int:
     return hash(tuple(row))
 
 
-def _rows(sheet: CalamineSheet) -> Iterator[list[Any]]:
+def _rows(sheet: CalamineSheet, merged: Ranges | None = None) -> Iterator[list[Any]]:
+    """The sheet's rows from row 1, merged cells filled (``merged``: the sheet's own merged
+    ranges, or those found for it when it is a head)."""
     # calamine starts each row at the sheet's first used column; empty cells in front keep the
     # column positions Excel shows (a sheet's first used column may differ from its head's).
     padding = [""] * (sheet.start[1] if sheet.start else 0)
-    for row in sheet.iter_rows():
-        yield padding + row if padding else row
+    rows = sheet.iter_rows()
+    if padding:
+        rows = (padding + row for row in rows)
+    if merged is None:
+        merged = sheet.merged_cell_ranges
+    return _merged_filled(rows, merged) if merged else rows
 
 
-def head_workbook(data: bytes, rows: int) -> bytes | None:
-    """An XLSX of the same workbook whose first sheet holds only its first ``rows`` rows (the
-    other sheets empty), or None when the sheet is small or the file not a plain XLSX."""
+def _merged_filled(rows: Iterator[list[Any]], merged: Ranges) -> Iterator[list[Any]]:
+    """The rows with each merged range's value in all of its cells: a clerk merges 工作单位 over
+    the rows of one employer, and sees the name on each of them (calamine gives it only in the
+    range's first cell). ``merged``: ((first row, first column), (last row, last column)),
+    0-based, as calamine gives them."""
+    starting: dict[int, list[tuple[int, int, int]]] = {}  # first row → (last row, columns)
+    for (top, left), (bottom, right) in merged:
+        if (top, left) != (bottom, right):
+            starting.setdefault(top, []).append((bottom, left, right))
+    filling: list[tuple[int, int, int, Any]] = []  # (last row, first and last column, value)
+    for number, row in enumerate(rows):
+        if number in starting:
+            for bottom, left, right in starting.pop(number):
+                value = row[left] if left < len(row) else ""
+                if value != "" and value is not None:
+                    filling.append((bottom, left, right, value))
+        if filling:
+            for _bottom, left, right, value in filling:
+                if len(row) <= right:
+                    row = row + [""] * (right + 1 - len(row))
+                for column in range(left, right + 1):
+                    if row[column] == "" or row[column] is None:
+                        row[column] = value
+            filling = [fill for fill in filling if fill[0] > number]
+        yield row
+
+
+def _large(data: bytes, index: int) -> bool:
+    """Is the workbook a plain XLSX whose sheet ``index`` is worth reading head first?"""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _worksheet_parts(archive)[index]
+            return archive.getinfo(part).file_size >= HEAD_MIN_BYTES
+    except Exception:  # not a zip, a part missing...: the whole-sheet path reads it or says why
+        return False
+
+
+def head_workbook(data: bytes, rows: int, index: int = 0) -> bytes | None:
+    """An XLSX of the same workbook whose sheet ``index`` holds only its first ``rows`` rows
+    (the other sheets empty), or None when the sheet is small or the file not a plain XLSX."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             sheets = _worksheet_parts(archive)
-            if not sheets or archive.getinfo(sheets[0]).file_size < HEAD_MIN_BYTES:
+            part = sheets[index]
+            if archive.getinfo(part).file_size < HEAD_MIN_BYTES:
                 return None
-            xml = _cut(archive, sheets[0], rows)
+            xml = _cut(archive, part, rows)
             if xml is None:
                 return None
             strings = _strings_used(archive, xml)
@@ -128,7 +223,7 @@ def head_workbook(data: bytes, rows: int) -> bytes | None:
             # Stored, not compressed: the small workbook lives for a moment, in memory.
             with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as head:
                 for item in archive.infolist():
-                    if item.filename == sheets[0]:
+                    if item.filename == part:
                         head.writestr(item.filename, xml)
                     elif item.filename in sheets:
                         head.writestr(item.filename, _EMPTY_SHEET)
@@ -175,6 +270,74 @@ def _cut(archive: zipfile.ZipFile, part: str, rows: int) -> bytes | None:
         if found > rows:
             return bytes(buffer[: match.start()]) + b"</sheetData></worksheet>"
     return None
+
+
+def merged_ranges(data: bytes, index: int) -> Ranges | None:
+    """The merged ranges of the workbook's sheet ``index`` as calamine gives them, from the
+    sheet's ``<mergeCells>`` element, which Excel writes after the rows; None when the part
+    cannot be read this way, inflates beyond ``_MAX_SHEET_BYTES`` or its text after the rows
+    is over ``_TAIL_BYTES`` (the whole sheet decides)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo(_worksheet_parts(archive)[index])
+        tail: deque[bytes] = deque()  # the last blocks, at least _TAIL_BYTES of them
+        kept = scanned = 0
+        for block in _inflated(data, info):
+            tail.append(block)
+            kept += len(block)
+            scanned += len(block)
+            if scanned > _MAX_SHEET_BYTES:
+                return None
+            while kept - len(tail[0]) >= _TAIL_BYTES:
+                kept -= len(tail.popleft())
+    except Exception:  # damaged deflate data, a part missing...
+        return None
+    text = b"".join(tail)
+    end = text.rfind(b"</sheetData>")
+    if end < 0:
+        return None
+    element = _MERGE_CELLS.search(text, end)
+    if element is None:
+        return []
+    return [
+        ((int(top) - 1, _column(left)), (int(bottom) - 1, _column(right)))
+        for left, top, right, bottom in _MERGE_REF.findall(element.group(0))
+    ]
+
+
+def _inflated(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A zip part's bytes a block at a time, straight from the archive's deflate data: zipfile
+    would also compute its CRC (~15 ms for 100k rows); calamine checks the part anyway."""
+    offset = info.header_offset
+    if data[offset : offset + 4] != b"PK\x03\x04":
+        raise ValueError("no local file header")
+    name, extra = struct.unpack_from("<HH", data, offset + 26)
+    start = offset + 30 + name + extra
+    compressed = memoryview(data)[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        for at in range(0, len(compressed), _TAIL_BLOCK):
+            yield bytes(compressed[at : at + _TAIL_BLOCK])
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise ValueError("not deflated")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    # A small piece of input at a time, so that what is left of it (copied at each call) stays
+    # small; at most _TAIL_BLOCK bytes out of each call, however well the piece inflates.
+    for at in range(0, len(compressed), _TAIL_PIECE):
+        piece: bytes | memoryview = compressed[at : at + _TAIL_PIECE]
+        while piece and not inflater.eof:
+            block = inflater.decompress(piece, _TAIL_BLOCK)
+            piece = inflater.unconsumed_tail
+            if block:
+                yield block
+
+
+def _column(letters: bytes) -> int:
+    """A column's 0-based index from its letters (A → 0, AA → 26)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number - 1
 
 
 def _strings_used(archive: zipfile.ZipFile, xml: bytes) -> bytes | None:

@@ -88,3 +88,42 @@ def test_a_large_file_runs_in_the_background_behind_a_progress_bar(
     progress.wait_for(state="detached")  # the next poll finds it done and reloads the page
     assert page.locator("#imported-rows").inner_text() == "5"
     assert Membership.objects.filter(organisation=cast.xq_union).count() == 5
+
+
+def test_a_clerks_workbook_instructions_first_a_title_row_and_a_landline_column(
+    page: Any, cast: Any, tmp_path: Any
+) -> None:
+    """The file union clerks really have: a first sheet of instructions, the roster on the
+    second under a title row, a landline column before the mobile one, a merged employer and a
+    footer. The page names the rows as the sheet numbers them."""
+    import io
+
+    from openpyxl import Workbook
+
+    from gonghui.memberimport.tests.factories import HEADER, make_id
+
+    book = Workbook()
+    book.active.title = "填表说明"
+    book.active.append(["带*为必填项；身份证号请设为文本格式"])
+    sheet = book.create_sheet("花名册")
+    sheet.append(["XX快递公司2026年集中入会花名册"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER) + 1)
+    sheet.append(["联系电话", *(f"{title}*" if title == "手机号" else title for title in HEADER)])
+    for seq in (1, 2, 3):
+        row = member_row(seq, employer="银川顺达快递有限公司" if seq == 1 else "")
+        sheet.append(["0951-5012345", *row])
+    sheet.append(["0951-5012345", *member_row(4, **{"身份证号": make_id(4, birth="20120101")})])
+    employer = HEADER.index("工作单位") + 2
+    sheet.merge_cells(start_row=3, start_column=employer, end_row=5, end_column=employer)
+    sheet.append(["填表人：张三 审核人：李四"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = tmp_path / "花名册.xlsx"
+    source.write_bytes(buffer.getvalue())
+    _upload(page, cast, source)
+
+    errors = page.locator("#import-errors tbody tr")
+    assert errors.count() == 1
+    assert errors.nth(0).inner_text().startswith("6\t身份证号")
+    assert "入会日期时未满16周岁" in errors.nth(0).inner_text()
+    assert page.locator("#total-rows").inner_text() == "4"

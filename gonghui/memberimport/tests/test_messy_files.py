@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
-from gonghui.memberimport import cells, files, headers, rules
+from gonghui.memberimport import cells, files, headers, rules, workbook
 from gonghui.memberimport.tests.factories import HEADER, csv_bytes, make_id, member_row, xlsx_bytes
 
 TODAY = datetime.date(2026, 3, 2)
@@ -75,6 +75,22 @@ def test_a_two_level_header_the_lower_row_is_the_header():
     top = ["基本信息", "", "", "", "", "单位信息", "", "", ""]
     result = rules.parse_table([top, HEADER, member_row(1), member_row(2)], today=TODAY)
     assert result.errors == [] and [row.row for row in result.valid] == [3, 4]
+
+
+def test_two_level_header_with_vertical_merges_and_a_merged_group():
+    """Finding 1 with 6: 姓名… merged down over both header rows, "单位信息" across the
+    employer's two columns: the lower row names more columns, so it is the header."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for column, title in enumerate(["姓名", "身份证号", "手机号"]):
+        sheet.merge_range(0, column, 1, column, title)
+    sheet.merge_range(0, 3, 0, 4, "单位信息")
+    sheet.write_row(1, 3, ["工作单位", "统一社会信用代码"])
+    sheet.write_row(2, 0, [*member_row(1)[:3], "某厂", "91640104MA7XXXXXX1"])
+    book.close()
+    result = _check("a.xlsx", buffer.getvalue())
+    assert _codes(result) == [(3, "统一社会信用代码", "uscc_invalid")]
 
 
 def test_no_row_maps_the_required_columns_the_message_names_what_is_missing():
@@ -172,6 +188,111 @@ def test_the_report_column_stays_labelled_on_a_row_with_extra_cells():
     assert rows[0] == [*HEADER, "", "", "问题"]
     assert rows[1][-3:] == ["备注", "多余", "手机号：不对"]
     assert len(rows[0]) == len(rows[1])
+
+
+# --- 5. instructions first, hidden sheets ------------------------------------------------------
+
+
+def test_data_on_the_second_sheet_after_instructions():
+    """Finding 5: a first sheet "填表说明"."""
+    data = _book(
+        ("填表说明", [["1. 带*为必填项"], ["2. 身份证号请设为文本"]]),
+        ("花名册", [HEADER, member_row(1), member_row(2, **{"手机号": "12"})]),
+    )
+    result = _check("a.xlsx", data)
+    assert _codes(result) == [(3, "手机号", "phone_format")]
+
+
+def test_a_hidden_first_sheet_is_skipped_even_with_a_header():
+    """Finding 5: a hidden "字典" sheet first (here with a header row of its own, which a clerk
+    never sees)."""
+    data = _book(
+        ("字典", [HEADER, member_row(9)]),
+        ("会员", [HEADER, member_row(1)]),
+        hidden=("字典",),
+    )
+    result = _check("a.xlsx", data)
+    assert result.errors == [] and [row.name for row in result.valid] == ["张1"]
+
+
+def test_no_sheet_with_the_header_names_the_sheets_looked_at():
+    data = _book(
+        ("填表说明", [["说明"]]),
+        ("字典", [HEADER]),
+        ("Sheet2", [["姓名", "手机号", "工作单位"], ["张三", "139", "厂"]]),
+        hidden=("字典",),
+    )
+    with pytest.raises(ValidationError) as caught:
+        rules.iter_table("a.xlsx", data)
+    message = caught.value.messages[0]
+    assert caught.value.code == "missing_columns" and "身份证号" in message
+    assert "“填表说明”、“Sheet2”" in message and "字典" not in message
+
+
+def test_an_empty_workbook_is_still_empty():
+    with pytest.raises(ValidationError) as caught:
+        rules.iter_table("a.xlsx", _book(("Sheet1", []), ("Sheet2", [[None]])))
+    assert caught.value.code == "file_empty"
+
+
+@pytest.fixture
+def small_head(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A head of 3 rows, taken from sheets of any size, the header looked for in it."""
+    monkeypatch.setattr(workbook, "HEAD_ROWS", 3)
+    monkeypatch.setattr(workbook, "HEAD_MIN_BYTES", 0)
+    monkeypatch.setattr(headers, "HEADER_SEARCH_ROWS", 2)
+
+
+def test_the_head_path_reads_the_second_sheet(small_head: None):
+    rows = [HEADER, *(member_row(n) for n in range(1, 9))]
+    data = _book(("填表说明", [["说明"]]), ("会员", rows))
+    assert workbook.head_workbook(data, 3, 1) is not None  # the head of the second sheet
+    whole = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(1)
+    assert rules.read_table("a.xlsx", data) == whole.to_python(skip_empty_area=False)
+    assert len(_check("a.xlsx", data).valid) == 8
+
+
+# --- 6. merged cells ---------------------------------------------------------------------------
+
+
+def _merged_employer_book(rows: int, merged: tuple[int, int]) -> bytes:
+    """``rows`` members under the header, the 工作单位 cell merged over data rows ``merged``
+    (1-based, inclusive) and written in its first row only."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER)
+    column = HEADER.index("工作单位")
+    for n in range(1, rows + 1):
+        sheet.write_row(n, 0, member_row(n, employer=""))
+    first, last = merged
+    sheet.merge_range(first, column, last, column, "银川顺达快递有限公司")
+    book.close()
+    return buffer.getvalue()
+
+
+def test_a_vertically_merged_employer_fills_its_rows():
+    """Finding 6: 工作单位 merged over several rows read as empty (required)."""
+    result = _check("a.xlsx", _merged_employer_book(5, (2, 5)))
+    assert _codes(result) == [(2, "工作单位", "required")]  # row 2 is outside the merge
+    assert {row.employer_name for row in result.valid} == {"银川顺达快递有限公司"}
+    assert len(result.valid) == 4
+
+
+def test_merged_cells_in_the_head_and_across_its_end(small_head: None):
+    """The head holds the sheet's merged ranges too, and a range running past the head goes
+    on filling the rows that come from the whole sheet."""
+    data = _merged_employer_book(8, (1, 6))
+    assert workbook.head_workbook(data, 3) is not None
+    result = _check("a.xlsx", data)
+    assert _codes(result) == [(8, "工作单位", "required"), (9, "工作单位", "required")]
+    assert [row.row for row in result.valid] == [2, 3, 4, 5, 6, 7]
+
+
+def test_merge_fill_keeps_a_cell_that_has_a_value():
+    rows = [["a", ""], ["", "x"], ["", ""]]
+    filled = list(workbook._merged_filled(iter(rows), [((0, 0), (2, 1))]))
+    assert filled == [["a", "a"], ["a", "x"], ["a", "a"]]
 
 
 # --- 7. rows without a member ------------------------------------------------------------------
@@ -301,3 +422,31 @@ def test_the_report_shows_a_destroyed_id_as_excel_showed_it():
     errors = [error.as_dict() for error in result.errors]
     rows = _report_rows(files.error_report_xlsx(table, 0, errors))
     assert rows[1][1] == "6.40104E+17"
+
+
+def test_merged_ranges_found_after_the_rows_are_calamines():
+    """The head's merged ranges come from the sheet's XML, read apart: the same as calamine's
+    for the whole sheet, wide columns and single rows included."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER)
+    sheet.merge_range(1, 0, 2, 1, "a")
+    sheet.merge_range(4, 26, 8, 27, "b")
+    sheet.merge_range(9, 3, 9, 700, "c")
+    book.close()
+    data = buffer.getvalue()
+    whole = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    assert sorted(workbook.merged_ranges(data, 0) or []) == sorted(whole.merged_cell_ranges)
+    assert workbook.merged_ranges(xlsx_bytes([member_row(1)]), 0) == []
+
+
+def test_without_its_merged_ranges_the_head_is_not_used(small_head, monkeypatch):
+    """A sheet whose merged ranges cannot be found apart (a tail over the limit): every row
+    comes from the whole sheet, merged cells filled by calamine's ranges."""
+    monkeypatch.setattr(workbook, "_TAIL_BYTES", 0)
+    monkeypatch.setattr(workbook, "_TAIL_BLOCK", 16)
+    data = _merged_employer_book(8, (1, 6))
+    assert workbook.merged_ranges(data, 0) is None
+    result = _check("a.xlsx", data)
+    assert [row.row for row in result.valid] == [2, 3, 4, 5, 6, 7]
