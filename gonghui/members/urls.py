@@ -17,6 +17,11 @@ urlpatterns = [
         views.application_detail,
         name="application_detail",
     ),
+    path(
+        "console/members/applications/<int:pk>/reveal/<str:field>/",
+        views.application_reveal,
+        name="application_reveal",
+    ),
     path("console/members/transfers/", views.transfer_list, name="transfer_list"),
     path("console/members/transfers/new/", views.transfer_new, name="transfer_new"),
     path("console/members/transfers/<int:pk>/", views.transfer_detail, name="transfer_detail"),

@@ -152,23 +152,24 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, selectors.member_get_for_actor(actor=request.user, pk=pk))
 
 
-@require_capability("member.view")
-@require_POST
-def member_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
-    """htmx: the plaintext of the ID number or phone, for pii.reveal holders; audited."""
-    membership = selectors.member_get_for_actor(actor=request.user, pk=pk)
+def _reveal(request: HttpRequest, obj: Any, field: str, path: str) -> HttpResponse:
+    """htmx: the plaintext of ``obj``'s ID number or phone through ``accounts.pii_reveal``
+    (pii.reveal over ``path``, one audit row per reveal); 404 for anyone else or another field."""
     if field not in REVEALABLE:
         raise Http404
     try:
-        value = pii_reveal(
-            actor=request.user,
-            obj=membership.person,
-            field=field,
-            organisation_path=membership.organisation.path,
-        )
+        value = pii_reveal(actor=request.user, obj=obj, field=field, organisation_path=path)
     except PermissionDenied:
         raise Http404 from None
     return render(request, "members/_revealed.html", {"value": value, "field": field})
+
+
+@require_capability("member.view")
+@require_POST
+def member_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """The member's ID number or phone in plain text, for pii.reveal holders; audited."""
+    membership = selectors.member_get_for_actor(actor=request.user, pk=pk)
+    return _reveal(request, membership.person, field, membership.organisation.path)
 
 
 @require_capability("member.manage")
@@ -289,6 +290,15 @@ def application_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_capability("member.review")
+@require_POST
+def application_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """The applicant's ID number or phone in plain text, so the reviewer can reach them; for
+    pii.reveal holders over the reviewing union, audited like the member's reveal."""
+    application = selectors.application_get_for_actor(actor=request.user, pk=pk)
+    return _reveal(request, application, field, application.organisation.path)
+
+
+@require_capability("member.review")
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get_for_actor(actor=request.user, pk=pk)
     reject_form = RejectForm(request.POST if request.POST.get("action") == "reject" else None)
@@ -324,6 +334,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "a": application,
             "masked_id": mask_id_number(application.id_number),
             "masked_phone": mask_phone(application.phone),
+            "can_reveal": actor_can(request.user, "pii.reveal", application.organisation.path),
             "reject_form": reject_form,
             "today": timezone.localdate(),
         },

@@ -57,6 +57,10 @@ URLS = {
         "member.review",
         lambda cast, org: {"pk": _application(cast, org).pk},
     ),
+    "members:application_reveal": (
+        "pii.reveal",
+        lambda cast, org: {"pk": _application(cast, org).pk, "field": "phone"},
+    ),
     "members:transfer_detail": (
         "member.transfer",
         lambda cast, org: {"pk": _transfer(cast, org).pk},
