@@ -1,14 +1,31 @@
 """The console's navigation: each entry shows only to users holding its capability.
 
-An app adds its pages by appending a ``NavItem`` here (see docs/developers.md).
+An app adds its pages by appending a ``NavItem`` here (see docs/developers.md). An entry may
+carry a to-do count (``badge``): pending work for the user, with how much of it is overdue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from gonghui.accounts.scoping import actor_can
+
+
+@dataclass(frozen=True)
+class NavBadge:
+    """A to-do count beside an entry: ``count`` waiting, ``overdue`` of them past their day;
+    ``title`` says so in words (the app's own, translated)."""
+
+    count: int
+    overdue: int = 0
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -17,12 +34,30 @@ class NavItem:
     url_name: str
     capability: str
     icon: str = "circle"
+    # "module:function" giving the entry's NavBadge for a user, imported when first asked for,
+    # so this module names apps without importing them. Keep it to one cheap query: it runs on
+    # every console page.
+    badge: str = ""
 
 
 CONSOLE_NAV: list[NavItem] = [
     NavItem(_("Union organisations"), "orgs:org_list", "org.view", "diagram-3"),
     NavItem(_("Employers"), "orgs:employer_list", "employer.view", "building"),
     NavItem(_("Members"), "members:member_list", "member.view", "person-vcard"),
+    NavItem(
+        _("Join applications"),
+        "members:application_queue",
+        "member.review",
+        "person-check",
+        badge="gonghui.members.todo:applications_badge",
+    ),
+    NavItem(
+        _("Membership transfers"),
+        "members:transfer_list",
+        "member.transfer",
+        "arrow-left-right",
+        badge="gonghui.members.todo:transfers_badge",
+    ),
     NavItem(
         _("Mass enrolment"), "memberimport:batch_list", "member.import", "file-earmark-arrow-up"
     ),
@@ -36,6 +71,29 @@ CONSOLE_NAV: list[NavItem] = [
     NavItem(_("Appeals"), "appeals:list", "appeal.view", "chat-square-text"),
     NavItem(_("Appeal figures"), "appeals:kpi", "dashboard.view", "bar-chart"),
 ]
+
+
+def _badge_function(path: str) -> Callable[[Any], NavBadge | None]:
+    module, _sep, name = path.partition(":")
+    function: Callable[[Any], NavBadge | None] = getattr(import_module(module), name)
+    return function
+
+
+def nav_badges(user: Any) -> dict[str, NavBadge]:
+    """The to-do counts of the console entries ``user`` may open, by the entry's URL (an
+    entry whose count is zero has none)."""
+    badges: dict[str, NavBadge] = {}
+    for item in CONSOLE_NAV:
+        if not item.badge or not actor_can(user, item.capability):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        badge = _badge_function(item.badge)(user)
+        if badge is not None and badge.count:
+            badges[url] = badge
+    return badges
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.db.models.functions import Collate, Substr
+from django.utils import timezone
 
 from gonghui.accounts.scoping import scope_filter, scope_paths, subtree_q, subtree_upper_bound
 from gonghui.core.pii import blind_index
@@ -334,5 +335,36 @@ def transfer_get_for_actor(*, actor: Any, pk: int) -> Transfer:
         raise Http404 from None
 
 
-def transfers_pending_count(*, actor: Any) -> int:
-    return transfer_list(actor=actor, state=TransferState.PENDING).count()
+# --- to-do counts ---------------------------------------------------------------------------------
+class Backlog(NamedTuple):
+    """Records waiting for the actor, and how many of them are past their day."""
+
+    waiting: int
+    overdue: int
+
+
+def _backlog(qs: QuerySet[Any], overdue: Q) -> Backlog:
+    row = qs.aggregate(waiting=Count("pk"), overdue=Count("pk", filter=overdue))
+    return Backlog(row["waiting"] or 0, row["overdue"] or 0)
+
+
+def applications_backlog(*, actor: Any, today: datetime.date | None = None) -> Backlog:
+    """Join applications awaiting the actor's review; overdue: past the 3-working-day deadline.
+    One query."""
+    today = today or timezone.localdate()
+    qs = JoinApplication.objects.visible_to(actor, "member.review").filter(
+        state=ApplicationState.PENDING
+    )
+    return _backlog(qs, Q(due_on__lt=today))
+
+
+def transfers_backlog(*, actor: Any, today: datetime.date | None = None) -> Backlog:
+    """Transfers awaiting the actor's confirmation: requests to move members out of the actor's
+    unions, which the old union confirms or rejects. Overdue: the day it completes by itself
+    has come (``members_complete_transfers`` completes it at its next run). One query."""
+    today = today or timezone.localdate()
+    qs = Transfer.objects.filter(state=TransferState.PENDING)
+    condition = scope_filter(actor, "member.transfer", "from_organisation__path")
+    if condition is not None:
+        qs = qs.filter(condition)
+    return _backlog(qs, Q(auto_complete_on__lte=today))

@@ -284,6 +284,7 @@ def application_queue(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": ApplicationState.choices,
             "today": timezone.localdate(),
+            "backlog": selectors.applications_backlog(actor=request.user),
             "querystring_without_page": f"state={state}&",
         },
     )
@@ -360,6 +361,8 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             "direction": direction,
             "state": state,
             "states": TransferState.choices,
+            "today": timezone.localdate(),
+            "backlog": selectors.transfers_backlog(actor=request.user),
             "querystring_without_page": _querystring_without_page(request),
         },
     )

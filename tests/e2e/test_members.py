@@ -3,6 +3,7 @@ administrator reveals a phone number (audited)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from gonghui.core.models import ChangeRecord
@@ -94,3 +95,26 @@ def test_a_bad_filter_keeps_the_search_and_blocks_the_export(page: Any, cast: An
     page.wait_for_load_state()
     assert "张宏伟" in page.get_by_test_id("member-table").inner_text()
     assert page.get_by_test_id("member-export").get_attribute("aria-disabled") is None
+
+
+def test_console_navigation_counts_the_work_waiting(page: Any, cast: Any) -> None:
+    from gonghui.members import services
+
+    services.join_application_submit(
+        name="王小丽",
+        id_number=make_id(sex="F"),
+        phone="13812345678",
+        occupation="courier",
+        employer=cast.xq_employer,
+        today=datetime.date(2020, 3, 2),  # long past its review deadline
+    )
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/")
+    nav = page.get_by_test_id("console-nav")
+    entry = nav.get_by_role("link", name="入会申请")
+    badge = entry.get_by_test_id("nav-badge")
+    assert badge.get_attribute("data-overdue") == "1" and "1" in badge.inner_text()
+    entry.click()
+    page.wait_for_url("**/console/members/applications/")
+    assert "1 件已超过审核期限" in page.get_by_test_id("application-backlog").inner_text()
+    assert page.get_by_test_id("overdue").count() == 1
