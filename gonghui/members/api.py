@@ -152,6 +152,9 @@ class ApplicationIn(Schema):
     employment_type: str = ""
     ethnicity: str = ""
     education: str = ""
+    # The worker agreed to the personal-information notice shown with the form (PIPL art. 14);
+    # an application without it is refused.
+    consent: bool = False
 
 
 class ApplicationOut(Schema):
@@ -216,9 +219,13 @@ class RejectIn(Schema):
     "/applications", response={201: ApplicationOut}, auth=None, summary="Apply to join (H5)"
 )
 def application_submit(request: HttpRequest, payload: ApplicationIn):
-    """Public: a worker's application, routed to the employer's union or the local federation."""
+    """Public: a worker's application, routed to the employer's union or the local federation.
+    ``consent: true`` is required: the worker agreed to the personal-information notice."""
     if not throttle.allow(request, "join", throttle.JOIN_LIMIT):
         raise HttpError(429, _("Too many attempts from this network; please try again later."))
+    if payload.consent is not True:
+        message = _("Consent to the personal information notice is required (consent: true).")
+        raise ValidationError({"consent": [ValidationError(message, code="consent_required")]})
     from gonghui.core.models import Division
 
     employer = (
@@ -253,6 +260,7 @@ def _submit(payload: ApplicationIn, employer: Employer | None, division: Any) ->
         employment_type=payload.employment_type,
         ethnicity=payload.ethnicity,
         education=payload.education,
+        consent=payload.consent,
     )
 
 

@@ -23,8 +23,23 @@ def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", "—"), *list(choices)]
 
 
+def _consent_field() -> forms.BooleanField:
+    """The required consent to the page's personal-information notice (PIPL art. 14, 17)."""
+    return forms.BooleanField(
+        label=_("I have read and agree to the personal information notice above"),
+        error_messages={
+            "required": _(
+                "Tick the box to agree to the personal information notice; without it the "
+                "request cannot be handled."
+            )
+        },
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
 class JoinForm(forms.Form):
-    """The H5 join form: the worker's identity, employer and occupation."""
+    """The H5 join form: the worker's identity, employer and occupation, and the consent to
+    the personal-information notice."""
 
     name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(label=_("Resident ID number"), max_length=30)
@@ -53,6 +68,7 @@ class JoinForm(forms.Form):
     education = forms.ChoiceField(
         label=_("Education level"), choices=_blank(Education.choices), required=False
     )
+    consent = _consent_field()
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -79,12 +95,17 @@ class StatusForm(forms.Form):
 
 
 class MemberTransferForm(StatusForm):
-    """A member asks on H5 to move to a new employer's union."""
+    """A member asks on H5 to move to a new employer's union, agreeing to the notice."""
 
     employer_credit_code = forms.CharField(
         label=_("New employer's unified social credit code"), max_length=30
     )
     reason = forms.CharField(label=_("Note"), max_length=200, required=False)
+    consent = _consent_field()
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].widget.attrs["class"] = "form-check-input"
 
 
 class RejectForm(forms.Form):

@@ -69,6 +69,7 @@ def join(request: HttpRequest) -> HttpResponse:
                     employment_type=data["employment_type"],
                     ethnicity=data["ethnicity"],
                     education=data["education"],
+                    consent=data["consent"],
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)
@@ -172,4 +173,5 @@ def _member_transfer(data: dict[str, Any]) -> Any:
         to_employer=employer,
         origin=TransferOrigin.MEMBER,
         reason=data.get("reason", ""),
+        consent=data["consent"],
     )

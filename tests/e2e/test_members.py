@@ -1,5 +1,7 @@
-"""Members in the browser: a worker joins on a phone, staff approve in the console, an allowed
-administrator reveals a phone number (audited)."""
+"""Members in the browser: a worker joins on a phone (after agreeing to the personal-information
+notice), staff approve in the console, an allowed administrator reveals a phone number
+(audited), a bad filter keeps the search and blocks the export, the navigation counts the work
+waiting."""
 
 from __future__ import annotations
 
@@ -26,6 +28,14 @@ def test_worker_joins_and_staff_approve(phone_page: Any, page: Any, cast: Any) -
     suggestion.click()
     assert phone_page.input_value("input[name=employer_name]") == cast.xq_employer.name
     phone_page.select_option("select[name=occupation]", "delivery_rider")
+    # The notice says what is collected, why and who sees it; nothing is taken without consent.
+    notice = phone_page.get_by_test_id("privacy-notice").inner_text()
+    assert "身份证号" in notice and "审核" in notice
+    phone_page.get_by_test_id("join-submit").click()
+    assert "勾选" in phone_page.get_by_test_id("consent-error").inner_text()
+    assert not JoinApplication.objects.exists()
+    assert phone_page.input_value("input[name=name]") == "王小丽"  # nothing typed is lost
+    phone_page.get_by_label("我已阅读并同意").check()
     phone_page.get_by_test_id("join-submit").click()
     done = phone_page.get_by_test_id("join-done")
     assert cast.xq_union.name in done.inner_text()

@@ -97,11 +97,14 @@ def join_application_submit(
     employment_type: str = "",
     ethnicity: str = "",
     education: str = "",
+    consent: bool = False,
     today: datetime.date | None = None,
 ) -> JoinApplication:
     """A worker applies to join on H5 (public). Routed to the employer's union or the 属地
     federation, due in 3 working days. An already-live member is told to transfer instead,
-    without being told which union holds the membership."""
+    without being told which union holds the membership. ``consent``: the worker agreed to
+    the personal-information notice (the public form and API require it); the audit record
+    keeps it as the proof (PIPL art. 14)."""
     name = name.strip()
     # Lists of messages or of ValidationErrors (which keep their codes: uscc_invalid...).
     errors: dict[str, list[Any]] = {}
@@ -191,7 +194,7 @@ def join_application_submit(
         "join_application_submit",
         application,
         organisation.path,
-        after=audit.snapshot(application, masked=PII_FIELDS),
+        after=audit.snapshot(application, masked=PII_FIELDS) | {"consent": consent},
     )
     return application
 

@@ -45,6 +45,7 @@ def transfer_request(
     to_organisation: Organisation | None = None,
     origin: str = TransferOrigin.UNION,
     reason: str = "",
+    consent: bool = False,
     today: datetime.date | None = None,
 ) -> Transfer:
     """会籍接转, asked by the new union (``actor`` holds member.transfer there) or by the member on
@@ -56,6 +57,9 @@ def transfer_request(
     named ``to_employer``; without one, the current employer stays when the new union is that
     employer's union or covers no employer of its own (a federation), and otherwise becomes the
     new union's only employer, or unknown when it has several.
+
+    ``consent``: a member asking on H5 agreed to the personal-information notice; the audit
+    record of a member's request keeps it as the proof (PIPL art. 14).
     """
     row = (
         Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
@@ -105,7 +109,8 @@ def transfer_request(
         "transfer_request",
         transfer,
         target.path,
-        after=audit.snapshot(transfer),
+        after=audit.snapshot(transfer)
+        | ({"consent": consent} if origin == TransferOrigin.MEMBER else {}),
     )
     return transfer
 

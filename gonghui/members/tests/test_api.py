@@ -30,6 +30,7 @@ def test_public_application_and_review(client, cast) -> None:
         "phone": "13812345678",
         "occupation": "courier",
         "employer_id": cast.xq_employer.pk,
+        "consent": True,
     }
     response = client.post("/api/v1/members/applications", payload, content_type="application/json")
     assert response.status_code == 201, response.content
@@ -50,7 +51,7 @@ def test_public_application_and_review(client, cast) -> None:
 def test_bad_application_gets_chinese_fields(client, db) -> None:
     response = client.post(
         "/api/v1/members/applications",
-        {"name": "", "id_number": "1", "phone": "2", "occupation": "x"},
+        {"name": "", "id_number": "1", "phone": "2", "occupation": "x", "consent": True},
         content_type="application/json",
     )
     error = response.json()["error"]

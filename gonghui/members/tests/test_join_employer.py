@@ -132,10 +132,12 @@ def test_bad_credit_code_on_the_h5_form_and_the_api(client, cast) -> None:
         "employer_credit_code": "91640402ABC",
         "employer_division": "640402",
     }
-    page = client.post("/m/join", data)
+    page = client.post("/m/join", data | {"consent": "on"})
     assert page.status_code == 200
     assert "单位统一社会信用代码：统一社会信用代码应为18位" in page.content.decode()
-    answer = client.post("/api/v1/members/applications", data, content_type="application/json")
+    answer = client.post(
+        "/api/v1/members/applications", data | {"consent": True}, content_type="application/json"
+    )
     assert answer.status_code == 400
     body = answer.json()["error"]
     assert "employer_credit_code" in body["fields"]

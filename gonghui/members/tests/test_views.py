@@ -24,6 +24,7 @@ def test_worker_joins_on_h5_and_checks_progress(client, cast) -> None:
             "phone": "13812345678",
             "employer_name": cast.xq_employer.name,
             "occupation": "delivery_rider",
+            "consent": "on",
         },
     )
     assert response.status_code == 200
@@ -69,6 +70,7 @@ def test_join_is_rate_limited(client, db, settings) -> None:
                     "phone": "13812345678",
                     "employer_name": "某公司",
                     "occupation": "courier",
+                    "consent": "on",
                 },
             )
         assert "过于频繁" in response.content.decode()
@@ -218,6 +220,7 @@ def test_member_asks_transfer_on_h5(client, cast) -> None:
             "id_number": member.person.id_number,
             "phone": "13966667777",
             "employer_credit_code": cast.xq_employer.credit_code,
+            "consent": "on",
         },
     )
     assert 'data-testid="transfer-done"' in response.content.decode()
