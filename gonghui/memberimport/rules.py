@@ -391,7 +391,8 @@ def iter_table(file_name: str, data: bytes) -> Iterator[list[Any]]:
 def _workbook_rows(data: bytes) -> Iterator[list[Any]]:
     """The rows of the first sheet a clerk sees (hidden ones skipped) whose header names every
     required column: a workbook often starts with instructions (填表说明) or a hidden list of
-    values (字典). Only the top rows of a sheet that is passed over are read (its head)."""
+    values (字典). Of a sheet passed over, only the rows the header is looked for in are used
+    (a large one's whole-sheet load, already started in its thread, is left to finish)."""
     try:
         book = open_workbook(data)
         sheets = data_sheets(book)
