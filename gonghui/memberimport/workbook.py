@@ -49,7 +49,7 @@ _EMPTY_SHEET = (
 _ROW_TAG = re.compile(rb"<row((?:\s[^>]*)?)>")
 _ROW_NUMBER = re.compile(rb"""\sr=["'](\d+)["']""")
 _BLOCK = 1 << 18  # bytes decompressed at a time
-_TAIL_BLOCK = 1 << 22  # bytes decompressed at a time on the way to the end of a sheet
+_TAIL_BLOCK = 1 << 20  # bytes decompressed at a time on the way to the end of a sheet
 _TAIL_PIECE = 1 << 18  # compressed bytes given to zlib at a time
 _MAX_BYTES = 64 << 20
 _SHARED_STRINGS = "xl/sharedStrings.xml"
@@ -62,7 +62,7 @@ _MERGE_REF = re.compile(
 # A sheet part that inflates beyond this is not scanned to its end for its merged cells, nor
 # one whose text after its rows is longer than this.
 _MAX_SHEET_BYTES = 1 << 30
-_TAIL_BYTES = 4 << 20
+_TAIL_BYTES = 1 << 20
 
 
 def open_workbook(data: bytes) -> CalamineWorkbook:
