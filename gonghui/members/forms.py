@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.models import Division, DivisionLevel
+from gonghui.core.pii import mask_phone
 from gonghui.members.choices import (
     Education,
     EmploymentType,
@@ -239,3 +240,82 @@ class TransferInForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class MemberUpdateForm(forms.Form):
+    """Staff correct a member's details. The phone is never shown in plain text here: left
+    empty, it stays as it is. The employer is found by credit code or exact name."""
+
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the current number."),
+    )
+    employer = forms.CharField(
+        label=_("Employer"),
+        max_length=150,
+        required=False,
+        help_text=_("Unified social credit code or exact name; empty: no employer on record."),
+    )
+    occupation = forms.ChoiceField(
+        label=_("Occupation"), choices=_blank(Occupation.choices), required=False
+    )
+    employment_type = forms.ChoiceField(
+        label=_("Employment type"), choices=_blank(EmploymentType.choices), required=False
+    )
+    education = forms.ChoiceField(
+        label=_("Education level"), choices=_blank(Education.choices), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "edit")
+        super().__init__(*args, **kwargs)
+        _styled(self)
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+
+    @classmethod
+    def for_membership(cls, membership: Any, data: Any = None) -> MemberUpdateForm:
+        """The form filled with the membership's details (the phone only as a masked hint)."""
+        employer = membership.employer
+        form = cls(
+            data,
+            initial={
+                "employer": (employer.credit_code or employer.name) if employer else "",
+                "occupation": membership.occupation,
+                "employment_type": membership.employment_type,
+                "education": membership.person.education,
+            },
+        )
+        form.fields["phone"].widget.attrs["placeholder"] = mask_phone(membership.person.phone)
+        return form
+
+
+class ReactivateForm(forms.Form):
+    """A retained member is re-hired: active again at its union, or at another union or with
+    a new employer in the actor's jurisdiction."""
+
+    organisation = forms.CharField(
+        label=_("Union (organisation code)"),
+        max_length=16,
+        required=False,
+        help_text=_("Empty: the union holding the membership, or the new employer's union."),
+    )
+    employer = forms.CharField(
+        label=_("New employer"),
+        max_length=150,
+        required=False,
+        help_text=_("Unified social credit code or exact name; empty: the employer on record."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "reactivate")
+        super().__init__(*args, **kwargs)
+        _styled(self)

@@ -25,7 +25,7 @@ from gonghui.members.choices import (
 from gonghui.members.models import JoinApplication, Membership, Person, Transfer
 from gonghui.members.rules import prefix_upper_bound
 from gonghui.orgs.choices import OrgStatus
-from gonghui.orgs.models import PATH_SEGMENT_WIDTH, Organisation
+from gonghui.orgs.models import PATH_SEGMENT_WIDTH, Employer, Organisation
 
 _ID_LIKE = re.compile(r"\d{17}[\dX]")
 _PHONE_LIKE = re.compile(r"1[3-9]\d{9}")
@@ -165,13 +165,26 @@ def member_list(
     return qs.select_related("person", "organisation", "employer").order_by(ordering)
 
 
-def filter_organisation(*, actor: Any, code: str) -> Organisation | None:
-    """The union a registry filter names by code, if the actor sees members there (``None`` for
+def filter_organisation(
+    *, actor: Any, code: str, capability: str = "member.view"
+) -> Organisation | None:
+    """The union a form names by code, if the actor holds ``capability`` there (``None`` for
     an unknown code or one outside the actor's scope: the caller answers with a field error)."""
     code = code.strip()
     if not code:
         return None
-    return Organisation.objects.visible_to(actor, "member.view").filter(code=code).first()
+    return Organisation.objects.visible_to(actor, capability).filter(code=code).first()
+
+
+def employers_matching(*, actor: Any, text: str) -> list[Employer]:
+    """The employers in the actor's scope a typed credit code or exact name stands for: the
+    one with that code, else those with that name (at most two: enough to say it is not one)."""
+    text = text.strip()
+    if not text:
+        return []
+    qs = Employer.objects.visible_to(actor, "employer.view").select_related("division")
+    by_code = list(qs.filter(credit_code=normalise_text_code(text))[:1])
+    return by_code or list(qs.filter(name=text).order_by("pk")[:2])
 
 
 def member_get_for_actor(*, actor: Any, pk: int, capability: str = "member.view") -> Membership:

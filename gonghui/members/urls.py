@@ -11,6 +11,12 @@ urlpatterns = [
     path("console/members/<int:pk>/", views.member_detail, name="member_detail"),
     path("console/members/<int:pk>/reveal/<str:field>/", views.member_reveal, name="member_reveal"),
     path("console/members/<int:pk>/change/", views.member_change, name="member_change"),
+    path("console/members/<int:pk>/edit/", views.member_update, name="member_update"),
+    path(
+        "console/members/<int:pk>/reactivate/",
+        views.member_reactivate,
+        name="member_reactivate",
+    ),
     path("console/members/applications/", views.application_queue, name="application_queue"),
     path(
         "console/members/applications/<int:pk>/",

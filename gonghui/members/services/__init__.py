@@ -16,6 +16,7 @@ from gonghui.members.services.common import (
     live_membership_of,
     transfer_auto_days,
 )
+from gonghui.members.services.details import KEEP, member_update
 from gonghui.members.services.joining import (
     clean_employer_credit_code,
     join_application_approve,
@@ -25,6 +26,7 @@ from gonghui.members.services.joining import (
 from gonghui.members.services.membership import (
     membership_expel,
     membership_leave,
+    membership_reactivate,
     membership_retain,
 )
 from gonghui.members.services.transfers import (
@@ -38,6 +40,7 @@ from gonghui.members.services.transfers import (
 __all__ = [
     "CARD_COUNTER",
     "DEFAULT_TRANSFER_AUTO_DAYS",
+    "KEEP",
     "PII_FIELDS",
     "card_number_next",
     "card_numbers",
@@ -48,8 +51,10 @@ __all__ = [
     "join_application_reject",
     "join_application_submit",
     "live_membership_of",
+    "member_update",
     "membership_expel",
     "membership_leave",
+    "membership_reactivate",
     "membership_retain",
     "transfer_auto_days",
     "transfer_cancel",

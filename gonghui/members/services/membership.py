@@ -1,4 +1,4 @@
-"""State changes of a membership: retained (保留会籍), left (退会), expelled (除名)."""
+"""State changes of a membership: retained (保留会籍), reactivated, left (退会), expelled (除名)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,12 @@ from gonghui.members.models import Membership
 from gonghui.members.services.common import (
     _audit,
     _event,
+    _route,
     _today,
+    employer_after_move,
 )
-from gonghui.orgs.models import Organisation
+from gonghui.orgs.choices import OrgStatus
+from gonghui.orgs.models import Employer, Organisation
 
 
 # --- state changes --------------------------------------------------------------------------------
@@ -162,3 +165,67 @@ def membership_expel(
         note=reason,
         today=today,
     )
+
+
+def _reactivation_union(
+    actor: Any, row: Membership, organisation: Organisation | None, employer: Employer | None
+) -> Organisation:
+    """Where a re-hired member becomes active: the union named, else the new employer's union
+    (or its 属地 federation), else the union holding the retained membership; active, and
+    managed by the actor (the refusal names the field the union came from)."""
+    field = "organisation"
+    if organisation is not None:
+        target = organisation
+    elif employer is not None:
+        target, field = _route(employer, employer.division), "employer"
+    else:
+        target = row.organisation
+    if target.status != OrgStatus.ACTIVE:
+        raise ValidationError({field: _("The new union is not active.")})
+    if not actor_can(actor, "member.manage", target.path):
+        raise ValidationError(
+            {field: _("This union is outside your jurisdiction; ask for a transfer instead.")}
+        )
+    return target
+
+
+@transaction.atomic
+def membership_reactivate(
+    *,
+    actor: Any,
+    membership: Membership,
+    organisation: Organisation | None = None,
+    employer: Employer | None = None,
+    note: str = "",
+) -> Membership:
+    """A retained member (保留会籍) is re-hired: the membership is active again, at a union the
+    actor manages (``_reactivation_union``). The employer follows the transfers' rule
+    (``common.employer_after_move``): the one named, else the one on record where it still
+    belongs. Timeline event REACTIVATED; audited."""
+    row = _locked_membership(actor, membership, "member.manage")
+    if row.state != MembershipState.RETAINED:
+        raise Conflict(_("Only a retained membership can be reactivated."))
+    target = _reactivation_union(actor, row, organisation, employer)
+    fields = ["state", "organisation", "employer", "retained_reason"]
+    before = audit.snapshot(row, fields)
+    moved = {"from": row.organisation.name, "to": target.name}
+    row.employer = employer_after_move(row.employer, target, employer)
+    row.organisation = target
+    row.state = MembershipState.ACTIVE
+    row.retained_reason = ""
+    row.save()
+    _event(
+        row, EventKind.REACTIVATED, actor, note, **(moved if moved["from"] != moved["to"] else {})
+    )
+    old, new = audit.changed_fields(before, audit.snapshot(row, fields))
+    _audit(
+        actor,
+        ChangeRecord.Action.UPDATE,
+        "membership_reactivate",
+        row,
+        target.path,
+        before=old,
+        after=new,
+    )
+    require_scope(actor, "member.manage", row.organisation.path)
+    return row

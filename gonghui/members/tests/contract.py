@@ -53,6 +53,11 @@ URLS = {
         lambda cast, org: {"pk": _membership(cast, org).pk, "field": "phone"},
     ),
     "members:member_change": ("member.manage", lambda cast, org: {"pk": _membership(cast, org).pk}),
+    "members:member_update": ("member.manage", lambda cast, org: {"pk": _membership(cast, org).pk}),
+    "members:member_reactivate": (
+        "member.manage",
+        lambda cast, org: {"pk": _membership(cast, org).pk},
+    ),
     "members:application_detail": (
         "member.review",
         lambda cast, org: {"pk": _application(cast, org).pk},
