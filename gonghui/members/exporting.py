@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterable
+from urllib.parse import quote
 
 import xlsxwriter
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core.excel import escape_formula
 from gonghui.core.pii import mask_id_number, mask_phone
@@ -68,3 +71,12 @@ def members_xlsx(memberships: Iterable[Membership], *, reveal: bool) -> tuple[by
             sheet.write_string(count, col, str(escape_formula(value)))
     workbook.close()
     return buffer.getvalue(), count
+
+
+def content_disposition(at: datetime.datetime) -> str:
+    """``attachment`` named 会员名册-YYYYMMDD-HHMM.xlsx (in the user's language) through RFC 5987's
+    ``filename*``, with an ASCII ``filename`` for clients that do not read it."""
+    stamp = at.strftime("%Y%m%d-%H%M")
+    title = pgettext("export file name", "Member register")
+    name = f"{title}-{stamp}.xlsx"
+    return f"attachment; filename=\"members-{stamp}.xlsx\"; filename*=UTF-8''{quote(name)}"

@@ -184,6 +184,13 @@ class MembershipChangeForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the upper unions in the list.")},
     )
     note = forms.CharField(label=_("Note or reason"), required=False, max_length=500)
+    confirm = forms.BooleanField(
+        label=_("I confirm: leaving or expulsion ends the membership."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    # Ending a membership cannot be undone from this page: it needs the box ticked as well.
+    ENDING = frozenset({"leave", "expel"})
 
     def __init__(
         self,
@@ -212,6 +219,12 @@ class MembershipChangeForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") in self.ENDING and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the box to confirm that the membership ends."))
+        return data
 
     def keep_at_union(self) -> Organisation | None:
         """The chosen upper union (one of those offered), or None to keep it where it is."""

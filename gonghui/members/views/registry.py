@@ -19,7 +19,7 @@ from gonghui.core import audit
 from gonghui.core.models import ChangeRecord
 from gonghui.core.views import require_capability
 from gonghui.members import selectors
-from gonghui.members.exporting import MAX_EXPORT_ROWS, members_xlsx
+from gonghui.members.exporting import MAX_EXPORT_ROWS, content_disposition, members_xlsx
 from gonghui.members.forms import (
     MemberFilterForm,
 )
@@ -132,6 +132,5 @@ def member_export(request: HttpRequest) -> HttpResponse:
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="members-{stamp}.xlsx"'
+    response["Content-Disposition"] = content_disposition(timezone.localtime())
     return response
