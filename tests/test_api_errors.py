@@ -101,7 +101,13 @@ def test_a_services_code_is_kept(client, monkeypatch) -> None:  # type: ignore[n
         )
 
     monkeypatch.setattr("gonghui.members.api.services.join_application_submit", refuse)
-    payload = {"name": "王小丽", "id_number": "1", "phone": "2", "occupation": "courier"}
+    payload = {
+        "name": "王小丽",
+        "id_number": "1",
+        "phone": "2",
+        "occupation": "courier",
+        "consent": True,
+    }
     response = client.post(JOIN, payload, content_type="application/json")
     assert response.status_code == 400
     assert _error(response) == {
@@ -112,7 +118,7 @@ def test_a_services_code_is_kept(client, monkeypatch) -> None:  # type: ignore[n
 
 
 def test_several_messages_read_as_sentences(client) -> None:  # type: ignore[no-untyped-def]
-    payload = {"name": "", "id_number": "1", "phone": "2", "occupation": ""}
+    payload = {"name": "", "id_number": "1", "phone": "2", "occupation": "", "consent": True}
     error = _error(client.post(JOIN, payload, content_type="application/json"))
     assert error["code"] == "invalid"
     assert "。；" not in error["message"] and "；；" not in error["message"]
