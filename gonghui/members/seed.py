@@ -16,6 +16,7 @@ than the load itself.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import itertools
@@ -59,17 +60,43 @@ _GIVEN = (
     "晨佳欣怡浩然子轩梓涵宇航一诺雨欣思雨俊杰博文梦瑶嘉怡振华永福福贵有才学成小龙亚楠彩霞"
 )
 _ETHNICITIES = ["汉族"] * 63 + ["回族"] * 36 + ["满族"]
-_OCC_GENERAL = [
-    (Occupation.PRODUCTION, 30),
-    (Occupation.SERVICE, 20),
-    (Occupation.PROFESSIONAL, 14),
-    (Occupation.CLERK, 12),
-    (Occupation.MANAGER, 5),
-    (Occupation.TEACHER, 6),
-    (Occupation.MEDICAL, 4),
-    (Occupation.AGRICULTURE, 4),
-    (Occupation.OTHER, 5),
-]
+# General occupations by the employer's industry section (GB/T 4754), so that a school's members
+# are mostly teachers and a heating company's production workers; every employer also has some
+# managers and clerks.
+_OCC_EVERYWHERE = [(Occupation.MANAGER, 5), (Occupation.CLERK, 10), (Occupation.OTHER, 3)]
+_OCC_BY_INDUSTRY: dict[str, list[tuple[Occupation, int]]] = {
+    "A": [(Occupation.AGRICULTURE, 60), (Occupation.PRODUCTION, 15)],
+    "B": [(Occupation.PRODUCTION, 60), (Occupation.PROFESSIONAL, 15)],
+    "C": [(Occupation.PRODUCTION, 60), (Occupation.PROFESSIONAL, 15)],
+    "D": [(Occupation.PRODUCTION, 50), (Occupation.PROFESSIONAL, 20)],
+    "E": [(Occupation.PRODUCTION, 60), (Occupation.PROFESSIONAL, 15)],
+    "F": [(Occupation.SERVICE, 55), (Occupation.PROFESSIONAL, 5)],
+    "G": [(Occupation.PRODUCTION, 55), (Occupation.SERVICE, 10)],
+    "H": [(Occupation.SERVICE, 70)],
+    "I": [(Occupation.PROFESSIONAL, 55), (Occupation.SERVICE, 10)],
+    "J": [(Occupation.PROFESSIONAL, 25), (Occupation.SERVICE, 35), (Occupation.CLERK, 10)],
+    "K": [(Occupation.SERVICE, 40), (Occupation.PROFESSIONAL, 15)],
+    "L": [(Occupation.SERVICE, 40), (Occupation.PROFESSIONAL, 15)],
+    "M": [(Occupation.PROFESSIONAL, 60)],
+    "N": [(Occupation.PRODUCTION, 30), (Occupation.SERVICE, 25), (Occupation.PROFESSIONAL, 10)],
+    "O": [(Occupation.SERVICE, 55), (Occupation.PRODUCTION, 10)],
+    "P": [(Occupation.TEACHER, 60), (Occupation.PROFESSIONAL, 10), (Occupation.SERVICE, 5)],
+    "Q": [(Occupation.MEDICAL, 60), (Occupation.PROFESSIONAL, 5), (Occupation.SERVICE, 10)],
+    "R": [(Occupation.PROFESSIONAL, 25), (Occupation.SERVICE, 35)],
+    "S": [(Occupation.CLERK, 35), (Occupation.PROFESSIONAL, 15), (Occupation.SERVICE, 10)],
+    "T": [(Occupation.CLERK, 30), (Occupation.PROFESSIONAL, 20)],
+}
+
+
+def _occupation_draws() -> dict[str, tuple[list[Occupation], list[int]]]:
+    """Each industry's occupations and cumulative weights, for ``bisect`` on one random number."""
+    draws = {}
+    for industry, weights in _OCC_BY_INDUSTRY.items():
+        pairs = [*weights, *_OCC_EVERYWHERE]
+        draws[industry] = ([o for o, _w in pairs], list(itertools.accumulate(w for _o, w in pairs)))
+    return draws
+
+
 _OCC_NEF = [
     (Occupation.DELIVERY_RIDER, 30),
     (Occupation.COURIER, 28),
@@ -181,15 +208,16 @@ class _Places:
     def __init__(self) -> None:
         covered = Employer.objects.filter(
             union__isnull=False, union__kind=OrgKind.GRASSROOTS, platform_kind=""
-        ).values_list("union_id", "pk", "employee_count")
+        ).values_list("union_id", "pk", "industry", "employee_count")
         uncovered = Employer.objects.filter(union__isnull=True, platform_kind="").values_list(
-            "organisation_id", "pk", "employee_count"
+            "organisation_id", "pk", "industry", "employee_count"
         )
-        self.general = [(o, e) for o, e, _n in covered] + [(o, e) for o, e, _n in uncovered]
-        # Workers of uncovered employers join the 属地 federation far less often.
-        weights = [max(n, 5) for _o, _e, n in covered] + [
-            max(n, 5) // 6 + 1 for *_r, n in uncovered
+        # (organisation, employer, industry section)
+        self.general = [(o, e, i) for o, e, i, _n in covered] + [
+            (o, e, i) for o, e, i, _n in uncovered
         ]
+        # Workers of uncovered employers join the 属地 federation far less often.
+        weights = [max(n, 5) for *_r, n in covered] + [max(n, 5) // 6 + 1 for *_r, n in uncovered]
         self.general_cum = list(itertools.accumulate(weights))
         platforms = list(
             Employer.objects.exclude(platform_kind="").values_list(
@@ -201,7 +229,7 @@ class _Places:
         sectors = list(
             Organisation.objects.filter(kind=OrgKind.SECTOR).values_list("pk", flat=True)
         )
-        self.sectors = sectors or [o for o, _e in self.general[:1]]
+        self.sectors = sectors or [o for o, _e, _i in self.general[:1]]
 
 
 def _plan(
@@ -256,8 +284,7 @@ def _rows(
         now = moment.isoformat()
     else:
         now = str(connection.ops.adapt_datetimefield_value(moment))
-    general_occ = [o for o, _w in _OCC_GENERAL]
-    general_w = list(itertools.accumulate(w for _o, w in _OCC_GENERAL))
+    general_jobs = _occupation_draws()
     nef_occ = [o for o, _w in _OCC_NEF]
     nef_w = list(itertools.accumulate(w for _o, w in _OCC_NEF))
     education_w = list(itertools.accumulate(_EDUCATION_WEIGHTS))
@@ -275,7 +302,6 @@ def _rows(
         ethnicity = rng.choices(_ETHNICITIES, k=n)
         education = rng.choices(_EDUCATION, cum_weights=education_w, k=n)
         general_place = rng.choices(places.general, cum_weights=places.general_cum, k=n)
-        general_job = rng.choices(general_occ, cum_weights=general_w, k=n)
         nef_job = rng.choices(nef_occ, cum_weights=nef_w, k=n)
         persons: list[tuple] = []
         memberships: list[tuple] = []
@@ -311,8 +337,9 @@ def _rows(
                     occupation = nef_job[offset]
                 employment = EmploymentType.PLATFORM
             else:
-                organisation, employer = general_place[offset]
-                occupation = general_job[offset]
+                organisation, employer, industry = general_place[offset]
+                jobs, cum = general_jobs.get(industry, general_jobs["O"])
+                occupation = jobs[bisect.bisect(cum, rng.random() * cum[-1])]
                 employment = (
                     EmploymentType.FULL_TIME if rng.random() < 0.85 else EmploymentType.DISPATCHED
                 )
@@ -397,9 +424,11 @@ def _demo_workflow(world: Any) -> str:
     )
     today = timezone.localdate()
     people = _People(rng, [e.division_id for e in employers[:5]] or ["640104"])
+    jobs = _occupation_draws()
     submitted = 0
     for i, employer in enumerate(employers[:12]):
-        occupation = rng.choice([o for o in Occupation.values])
+        occupations, cum = jobs.get(employer.industry, jobs["O"])
+        occupation = rng.choices(occupations, cum_weights=cum)[0]
         services.join_application_submit(
             name=people.name(),
             id_number=people.id_number(today.year),
