@@ -278,7 +278,7 @@ def _parsed_tuples(rows: int) -> tuple[list, list, list]:
     from gonghui.core.pii import blind_index, encrypt
     from gonghui.core.validators import parse_resident_id
     from gonghui.memberimport.rules import occupation_value
-    from gonghui.memberimport.services import _resolve_employers
+    from gonghui.memberimport.services.apply import _resolve_employers
     from gonghui.members.rules import bulk_name_initials, format_card_number
 
     union, actor = _world()
@@ -480,7 +480,7 @@ def child_ours(xlsx: Path) -> dict:
     # This process's share: the writes of each chunk. Reading, checking and sealing the rows and
     # the registry check happen in the second process meanwhile (its time is not counted here);
     # the rest is waiting for its first chunk, the batch and audit records and the commit.
-    services._Writer.write = timed("write", services._Writer.write)
+    services.apply._Writer.write = timed("write", services.apply._Writer.write)
     data = xlsx.read_bytes()
     started = time.perf_counter()
     batch = services.batch_import(

@@ -1,5 +1,5 @@
 """The registry check of an import in its second process, on a connection of its own
-(``services._registry_seen_apart``): only committed rows are visible there, so these tests commit.
+(``services.registry.seen_apart``): only committed rows are visible there, so these tests commit.
 
 These tests commit: conftest.py marks them ``committed`` and `make test` runs them after the
 others; ``serialized_rollback`` brings the migrations' reference data back for each of them.
@@ -16,6 +16,7 @@ from django.utils import timezone
 from gonghui.core.pii import blind_index
 from gonghui.memberimport import services
 from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus
+from gonghui.memberimport.services import registry
 from gonghui.memberimport.tests.factories import member_row, registered, xlsx_bytes
 from gonghui.members.choices import MembershipState
 from gonghui.members.models import Membership, Person
@@ -31,16 +32,16 @@ def test_the_second_process_checks_the_committed_registry(cast, monkeypatch):
     registered(cast, 1)
     left = registered(cast, 2, state=MembershipState.LEFT)
     checked_here = []
-    original = services._check_registry
+    original = registry.check_registry
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         checked_here.append(os.getpid())  # the child's calls stay in the child's copy of the list
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_check_registry", spy)
+    monkeypatch.setattr(registry, "check_registry", spy)
     data = xlsx_bytes([member_row(1), member_row(3), member_row(2), member_row(4)])
     apart = connection.vendor == "postgresql"  # the test database of SQLite lives in memory
-    assert services._registry_seen_apart() is apart
+    assert registry.seen_apart() is apart
 
     def run(mode: str) -> ImportBatch:
         return services.batch_import(

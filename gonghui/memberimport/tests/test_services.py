@@ -13,6 +13,7 @@ from gonghui.core.models import ChangeRecord
 from gonghui.core.pii import blind_index
 from gonghui.memberimport import headers, services, workbook
 from gonghui.memberimport.models import ImportBatch, ImportMode, ImportStatus, id_runs, run_ids
+from gonghui.memberimport.services import chunks, registry, undo
 from gonghui.memberimport.tests.factories import (
     csv_bytes,
     make_id,
@@ -255,7 +256,7 @@ def test_undo_goes_through_the_runs_a_few_at_a_time(cast, monkeypatch):
         membership_ids=split, person_ids=[[pk, pk] for pk in run_ids(batch.person_ids)]
     )
     batch.refresh_from_db()
-    monkeypatch.setattr(services, "RUNS_PER_QUERY", 2)
+    monkeypatch.setattr(undo, "RUNS_PER_QUERY", 2)
     batch = services.batch_undo(actor=cast.xq_staff, batch=batch)
     assert batch.status == ImportStatus.UNDONE
     assert list(Membership.objects.values_list("pk", flat=True)) == [keep.pk]
@@ -341,7 +342,7 @@ def test_someone_registered_during_the_import_fails_it_cleanly(cast, monkeypatch
     batch, _ = _preview(cast, [member_row(1), member_row(2)])
     registered(cast, 2)
     # Registered by another session between the registry check and the write.
-    monkeypatch.setattr(services, "_registered", lambda hashes, db: iter(()))
+    monkeypatch.setattr(registry, "registered", lambda hashes, db: iter(()))
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     assert batch.status == ImportStatus.FAILED
     assert "导入过程中" in batch.message
@@ -366,7 +367,7 @@ def test_one_pass_import_in_chunks(cast, monkeypatch, apart):
     in a later chunk is still found, and in strict mode an error in the last chunk takes back
     what the earlier chunks wrote. The first rows come from the sheet's head
     (``workbook.HEAD_ROWS``), the rest from the whole sheet loaded meanwhile."""
-    monkeypatch.setattr(services, "CHUNK", 2)
+    monkeypatch.setattr(chunks, "CHUNK", 2)
     monkeypatch.setattr(workbook, "HEAD_ROWS", 3)
     monkeypatch.setattr(workbook, "HEAD_MIN_BYTES", 0)
     rows = [member_row(i) for i in range(1, 6)] + [member_row(2)]  # row 7 repeats row 3
@@ -392,7 +393,7 @@ def test_one_pass_import_in_chunks(cast, monkeypatch, apart):
 
 def test_no_registry_check_apart_inside_a_transaction(cast):
     """Inside a transaction (this test's) another connection would not see its rows."""
-    assert services._registry_seen_apart() is False
+    assert registry.seen_apart() is False
 
 
 @pytest.mark.parametrize(("journal", "apart"), [("WAL", True), ("DELETE", False)])
@@ -411,7 +412,7 @@ def test_a_sqlite_file_is_checked_apart_in_wal_mode_only(tmp_path, journal, apar
         }
     )["default"]
     try:
-        assert services._registry_seen_apart(db) is apart
+        assert registry.seen_apart(db) is apart
     finally:
         db.close()
 
@@ -443,7 +444,7 @@ def test_a_sheet_damaged_after_its_first_rows_leaves_nothing(cast, monkeypatch, 
     the batch then fails with the file's message and takes back what it had written."""
     from gonghui.memberimport import bulk
 
-    monkeypatch.setattr(services, "CHUNK", 2)
+    monkeypatch.setattr(chunks, "CHUNK", 2)
     monkeypatch.setattr(workbook, "HEAD_ROWS", 3)
     monkeypatch.setattr(workbook, "HEAD_MIN_BYTES", 0)
     monkeypatch.setattr(headers, "HEADER_SEARCH_ROWS", 2)  # the header is looked for in the head
