@@ -210,3 +210,42 @@ def normalise_phone(raw: object) -> str:
             code="phone_format",
         )
     return phone
+
+
+# --- names of people ---------------------------------------------------------------------------
+NAME_MAX_LENGTH = 50
+# Letters of any script (Chinese characters among them), with the separators of transliterated
+# names (阿卜杜·热合曼, Mary-Jane, O'Neil) and spaces between Latin words. No digits, brackets or
+# symbols: a name never holds them, "王五（临时工）" is a remark, and "=…" a formula.
+_NAME_SHAPE = re.compile(r"[^\W\d_](?:[^\W\d_]|[·•・.'\- ])*")
+
+
+def clean_name(text: str) -> str:
+    """A name with its inner runs of spaces (full-width ones too) collapsed: none left between
+    two Chinese characters ("张  三" → "张三"), one kept between Latin words."""
+    parts = text.split()
+    name = parts[0] if parts else ""
+    for part in parts[1:]:
+        name += ("" if not name[-1].isascii() and not part[0].isascii() else " ") + part
+    return name
+
+
+def normalise_person_name(raw: object) -> str:
+    """A person's name, spaces cleaned (``clean_name``); raise ``ValidationError`` (code
+    name_format) for one longer than 50 characters or holding anything but letters and the
+    separators of a name. An empty name comes back empty: whether one is required is the
+    caller's rule."""
+    name = str(raw or "").strip()
+    if " " in name or "\u3000" in name:
+        name = clean_name(name)
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("The name is longer than %(max)d characters.") % {"max": NAME_MAX_LENGTH},
+            code="name_format",
+        )
+    if name and not _NAME_SHAPE.fullmatch(name):
+        raise ValidationError(
+            _("A name may hold only letters, spaces and the separators · - . '"),
+            code="name_format",
+        )
+    return name

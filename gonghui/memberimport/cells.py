@@ -44,16 +44,6 @@ def unwrap_cell(text: str) -> str:
     return text
 
 
-def clean_name(text: str) -> str:
-    """A name with its inner runs of spaces (full-width ones too) collapsed: none left between
-    two Chinese characters ("张  三" → "张三"), one kept between Latin words."""
-    parts = text.split()
-    name = parts[0] if parts else ""
-    for part in parts[1:]:
-        name += ("" if not name[-1].isascii() and not part[0].isascii() else " ") + part
-    return name
-
-
 # What a footer under the data starts with (填表人、审核人、合计...). No name holds a colon.
 _FOOTER_WORDS = ("合计", "总计", "填表", "制表", "审核", "说明", "备注")
 

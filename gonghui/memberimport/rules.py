@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.validators import (
     looks_like_excel_number,
+    normalise_person_name,
     normalise_phone,
     normalise_uscc,
     parse_resident_id,
 )
-from gonghui.memberimport.cells import cell_text, clean_name, is_footer, parse_date, unwrap_cell
+from gonghui.memberimport.cells import cell_text, is_footer, parse_date, unwrap_cell
 from gonghui.memberimport.headers import (
     HEADER_SYNONYMS,
     REQUIRED_FIELDS,
@@ -199,9 +200,11 @@ def validate_rows(
         if not (id_text or phone_text) and (not name_text or is_footer(name_text)):
             continue
         result.total += 1
-        if " " in name_text or "\u3000" in name_text:
-            name_text = clean_name(name_text)
         errors: list[RowError] = []
+        try:
+            name_text = normalise_person_name(name_text)
+        except ValidationError as error:
+            errors.append(RowError(number, label["name"], "name_format", error.messages[0]))
         if not (name_text and id_text and phone_text and employer_text):
             for text, field_name in (
                 (name_text, "name"),
@@ -215,15 +218,6 @@ def validate_rows(
                             number, label[field_name], "required", required_message[field_name]
                         )
                     )
-        if len(name_text) > 50:
-            errors.append(
-                RowError(
-                    number,
-                    label["name"],
-                    "name_format",
-                    _("The name is longer than 50 characters."),
-                )
-            )
         parsed_id = None
         if id_text:
             raw_id = cells[i_id]

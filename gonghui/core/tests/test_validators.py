@@ -495,3 +495,28 @@ def test_normalise_text_code():
     assert v.normalise_text_code("ａｂｃ　１２３ｘ") == "ABC123X"
     assert v.normalise_text_code(" a\tb\r\nc\u00a0d\u200be ") == "ABCDE"
     assert v.normalise_text_code(123) == "123"
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("张宏伟", "张宏伟"),
+        (" 张  三 ", "张三"),
+        ("张\u3000三", "张三"),
+        ("阿卜杜·热合曼", "阿卜杜·热合曼"),
+        ("Mary  Jane O'Neil", "Mary Jane O'Neil"),
+        ("", ""),
+    ],
+)
+def test_person_names_are_cleaned(raw: str, name: str) -> None:
+    assert v.normalise_person_name(raw) == name
+
+
+@pytest.mark.parametrize(
+    "raw", ["王五（临时工）", "<b>x</b>", '=HYPERLINK("http://x","y")', "张3", "·张三", "张" * 51]
+)
+def test_what_is_no_name_is_refused(raw: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        v.normalise_person_name(raw)
+    assert raised.value.code == "name_format"
+    assert "姓名" in raised.value.messages[0]

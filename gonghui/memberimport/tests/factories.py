@@ -37,10 +37,19 @@ def sex_of(number: str) -> str:
     return "男" if int(number[16]) % 2 else "女"
 
 
+_NUMERALS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
+def person_name(seq: int) -> str:
+    """A name unique to ``seq`` and made of letters only, as a name is: 张 + its digits as
+    Chinese numerals (12 → 张一二)."""
+    return "张" + str(seq).translate(_NUMERALS)
+
+
 def member_row(seq: int, *, employer: str = "银川顺达快递有限公司", **extra: Any) -> list[Any]:
     number = make_id(seq)
     row = {
-        "姓名": f"张{seq}",
+        "姓名": person_name(seq),
         "身份证号": number,
         "手机号": f"139{seq:08d}",
         "性别": sex_of(number),

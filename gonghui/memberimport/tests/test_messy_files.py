@@ -114,7 +114,7 @@ def test_the_report_of_a_file_with_a_title_row_uses_the_real_header():
     _header, index = headers.split_header(table)
     errors = [{"row": 3, "column": "手机号", "code": "phone_format", "message": "不对"}]
     rows = _report_rows(files.error_report_xlsx(table, index, errors))
-    assert rows[0] == [*HEADER, "问题"] and rows[1][0] == "张1"
+    assert rows[0] == [*HEADER, "问题"] and rows[1][0] == "张一"
 
 
 # --- 2. landline and mobile columns ------------------------------------------------------------
@@ -212,7 +212,7 @@ def test_a_hidden_first_sheet_is_skipped_even_with_a_header():
         hidden=("字典",),
     )
     result = _check("a.xlsx", data)
-    assert result.errors == [] and [row.name for row in result.valid] == ["张1"]
+    assert result.errors == [] and [row.name for row in result.valid] == ["张一"]
 
 
 def test_no_sheet_with_the_header_names_the_sheets_looked_at():

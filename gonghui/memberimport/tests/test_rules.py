@@ -30,6 +30,9 @@ def _codes(result):
     [
         ({"姓名": ""}, "姓名", "required", "“姓名”为必填项"),
         ({"工作单位": "  "}, "工作单位", "required", "“工作单位”为必填项"),
+        ({"姓名": "王五（临时工）"}, "姓名", "name_format", "姓名只能包含文字"),
+        ({"姓名": '=HYPERLINK("x","y")'}, "姓名", "name_format", "姓名只能包含文字"),
+        ({"姓名": "张" * 51}, "姓名", "name_format", "超过50个字"),
         ({"身份证号": "6401041990010112"}, "身份证号", "id_format", "18位"),
         ({"身份证号": BAD_CHECK}, "身份证号", "id_checksum", "校验位"),
         ({"身份证号": BAD_BIRTH}, "身份证号", "id_birthdate", "出生日期"),
@@ -167,7 +170,7 @@ def test_read_table_xlsx_csv_gbk_bom_and_broken():
         ("a.csv", csv_bytes(rows, encoding="gbk")),
     ]:
         table = rules.read_table(name, data)
-        assert table[0][:2] == ["姓名", "身份证号"] and table[1][0] == "张1", name
+        assert table[0][:2] == ["姓名", "身份证号"] and table[1][0] == "张一", name
     for name, data in [("a.xlsx", b"garbage"), ("a.xlsx", b""), ("a.csv", b"\x00\xff\xfe")]:
         with pytest.raises(ValidationError) as caught:
             rules.read_table(name, data)
@@ -240,4 +243,4 @@ def test_csv_tab_separated_utf16_and_semicolons():
     text = "\n".join("\t".join(str(v) for v in row) for row in [HEADER, *rows]) + "\n"
     for data in (text.encode("utf-16"), text.encode("utf-8"), text.replace("\t", ";").encode()):
         table = rules.read_table("a.csv", data)
-        assert table[0][:2] == ["姓名", "身份证号"] and table[1][0] == "张1"
+        assert table[0][:2] == ["姓名", "身份证号"] and table[1][0] == "张一"

@@ -76,7 +76,7 @@ def test_existing_employer_matched_by_credit_code_or_by_name_in_scope(cast):
     batch, _ = _preview(cast, rows)
     services.batch_apply(actor=cast.xq_staff, batch=batch)
     employers = dict(Membership.objects.values_list("person__name", "employer_id"))
-    assert employers == {"张1": cast.yz_employer.pk, "张2": cast.xq_employer.pk}
+    assert employers == {"张一": cast.yz_employer.pk, "张二": cast.xq_employer.pk}
     assert batch.created_employer_ids == [] or ImportBatch.objects.get().created_employer_ids == []
 
 
@@ -106,7 +106,7 @@ def test_valid_only_imports_the_good_rows(cast):
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     assert batch.status == ImportStatus.APPLIED
     assert batch.imported_rows == 2 and batch.error_rows == 1
-    assert set(Person.objects.values_list("name", flat=True)) == {"张1", "张3"}
+    assert set(Person.objects.values_list("name", flat=True)) == {"张一", "张三"}
 
 
 def test_failure_half_way_leaves_nothing(cast, monkeypatch):
@@ -207,7 +207,7 @@ def test_gbk_csv_and_bom_csv(cast):
         batch, parsed = services.batch_preview(
             actor=cast.xq_staff, organisation=cast.xq_union, file_name="a.csv", data=data
         )
-        assert batch.errors == [] and [r.name for r in parsed.valid] == ["张1", "张2"]
+        assert batch.errors == [] and [r.name for r in parsed.valid] == ["张一", "张二"]
 
 
 def test_scope_another_countys_union_is_refused(cast):
@@ -297,7 +297,7 @@ def test_undo_refused_after_seven_days(cast):
 def test_undo_refused_when_a_membership_changed(cast):
     batch, _ = _preview(cast, [member_row(1), member_row(2)])
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
-    membership = Membership.objects.get(person__name="张2")
+    membership = Membership.objects.get(person__name="张二")
     MembershipEvent.objects.create(membership=membership, kind=EventKind.UPDATED)
     with pytest.raises(Conflict) as caught:
         services.batch_undo(actor=cast.xq_staff, batch=batch)
@@ -540,7 +540,10 @@ def test_new_employers_are_registered_once_per_credit_code_or_name(cast):
     batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
     assert len(batch.created_employer_ids) == 2
     by_person = dict(Membership.objects.values_list("person__name", "employer__name"))
-    assert by_person["张1"] == by_person["张2"] and by_person["张3"] == by_person["张4"] == "乙商行"
+    assert (
+        by_person["张一"] == by_person["张二"]
+        and by_person["张三"] == by_person["张四"] == "乙商行"
+    )
     created = Employer.objects.filter(pk__in=batch.created_employer_ids)
     assert {e.organisation_id for e in created} == {cast.xq_union.pk}
     assert created.get(credit_code=code).union == cast.xq_union

@@ -15,7 +15,7 @@ from gonghui.core import audit
 from gonghui.core.errors import Conflict
 from gonghui.core.models import ChangeRecord, Division
 from gonghui.core.pii import blind_index
-from gonghui.core.validators import normalise_uscc
+from gonghui.core.validators import normalise_person_name, normalise_uscc
 from gonghui.core.workdays import add_working_days
 from gonghui.members.choices import (
     ApplicationState,
@@ -105,13 +105,15 @@ def join_application_submit(
     without being told which union holds the membership. ``consent``: the worker agreed to
     the personal-information notice (the public form and API require it); the audit record
     keeps it as the proof (PIPL art. 14)."""
-    name = name.strip()
     # Lists of messages or of ValidationErrors (which keep their codes: uscc_invalid...).
     errors: dict[str, list[Any]] = {}
-    if not name:
-        errors["name"] = [_("Enter your name.")]
-    elif len(name) > 50:
-        errors["name"] = [_("The name is too long (at most 50 characters).")]
+    try:
+        name = normalise_person_name(name)
+    except ValidationError as error:
+        errors["name"] = [error]
+    else:
+        if not name:
+            errors["name"] = [_("Enter your name.")]
     if occupation not in Occupation.values:
         errors["occupation"] = [_("Choose your occupation.")]
     if employment_type and employment_type not in EmploymentType.values:

@@ -266,3 +266,11 @@ def test_card_numbers_block_is_consecutive(db) -> None:
     assert len(first) == 3 and int(first[2]) - int(first[0]) == 2
     assert services.card_numbers(0) == []
     assert int(services.card_number_next()) == int(first[2]) + 1
+
+
+def test_a_name_with_markup_or_a_remark_is_refused_on_the_name_field(cast) -> None:
+    for name in ("<b>x</b>", "王五（临时工）"):
+        with pytest.raises(ValidationError) as raised:
+            _apply(cast.xq_employer, name=name)
+        assert list(raised.value.message_dict) == ["name"]
+    assert _apply(cast.xq_employer, name=" 王  小丽 ").name == "王小丽"
