@@ -56,7 +56,7 @@ def _clean_credit_code(value: str | None, *, field: str = "credit_code") -> str 
     try:
         return normalise_uscc(value)
     except ValidationError as error:
-        raise ValidationError({field: error.messages}) from None
+        raise ValidationError({field: error}) from None  # the field keeps its code
 
 
 def _check_org(data: dict[str, Any], parent: Organisation | None) -> None:

@@ -101,7 +101,7 @@ def clean_phone(value: Any, field: str) -> str:
     try:
         return normalise_phone(value)
     except ValidationError as error:
-        raise ValidationError({field: error.messages}) from None
+        raise ValidationError({field: error}) from None  # the field keeps its code
 
 
 def clean_service_phone(value: Any) -> str:

@@ -54,7 +54,7 @@ def batch_preview(
     try:
         parsed = prepare(data, file_name, today=today)
     except ValidationError as error:
-        raise ValidationError({"file": error.messages}, code=error.code) from None
+        raise ValidationError({"file": error}) from None  # the field keeps its code
     batch = keep(
         actor,
         organisation,

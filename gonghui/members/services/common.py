@@ -69,14 +69,14 @@ def clean_resident_id(raw: str, field: str = "id_number") -> ResidentId:
     try:
         return parse_resident_id(raw)
     except ValidationError as error:
-        raise ValidationError({field: error.messages}, code=error.code) from None
+        raise ValidationError({field: error}) from None  # the field keeps its code
 
 
 def clean_phone(raw: str, field: str = "phone") -> str:
     try:
         return normalise_phone(raw)
     except ValidationError as error:
-        raise ValidationError({field: error.messages}, code=error.code) from None
+        raise ValidationError({field: error}) from None  # the field keeps its code
 
 
 def live_membership_of(id_number_hash: bytes) -> Membership | None:

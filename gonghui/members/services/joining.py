@@ -147,24 +147,28 @@ def join_application_submit(
     if live_membership_of(id_hash) is not None:
         raise ValidationError(
             {
-                "id_number": _(
-                    "You are already a trade union member. To move to the union of a new "
-                    "employer, ask for a membership transfer instead of joining again."
+                "id_number": ValidationError(
+                    _(
+                        "You are already a trade union member. To move to the union of a new "
+                        "employer, ask for a membership transfer instead of joining again."
+                    ),
+                    code="already_member",
                 )
-            },
-            code="already_member",
+            }
         )
     if JoinApplication.objects.filter(
         id_number_hash=id_hash, state=ApplicationState.PENDING
     ).exists():
         raise ValidationError(
             {
-                "id_number": _(
-                    "An application with this ID number is already awaiting review; "
-                    "check its progress instead."
+                "id_number": ValidationError(
+                    _(
+                        "An application with this ID number is already awaiting review; "
+                        "check its progress instead."
+                    ),
+                    code="already_applied",
                 )
-            },
-            code="already_applied",
+            }
         )
     employer, employer_name, employer_credit_code = _resolve_employer(
         employer, employer_name, employer_credit_code

@@ -121,3 +121,24 @@ def test_list_total_comes_from_the_count_shaped_query(client, cast, monkeypatch)
     filtered = client.get("/api/v1/members/", {"occupation": "delivery_rider", "state": "live"})
     assert filtered.json()["count"] == 3
     assert client.get("/api/v1/members/", {"state": "left"}).json()["count"] == 1
+
+
+def test_a_refusal_keeps_its_code(client, cast) -> None:
+    """One refusal answers with its own code: a wrong check digit, an application already
+    waiting."""
+    valid = make_id(sex="F")
+    payload = {
+        "name": "王小丽",
+        "id_number": valid[:-1] + ("1" if valid[-1] != "1" else "2"),
+        "phone": "13812345678",
+        "occupation": "courier",
+        "employer_id": cast.xq_employer.pk,
+        "consent": True,
+    }
+    url = "/api/v1/members/applications"
+    bad = client.post(url, payload, content_type="application/json").json()["error"]
+    assert bad["code"] == "id_checksum" and list(bad["fields"]) == ["id_number"]
+    payload["id_number"] = valid
+    assert client.post(url, payload, content_type="application/json").status_code == 201
+    again = client.post(url, payload, content_type="application/json").json()["error"]
+    assert again["code"] == "already_applied"
