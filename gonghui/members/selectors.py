@@ -23,13 +23,13 @@ from gonghui.members.choices import (
     TransferState,
 )
 from gonghui.members.models import JoinApplication, Membership, Person, Transfer
-from gonghui.members.rules import prefix_upper_bound
+from gonghui.members.rules import CARD_NUMBER_WIDTH, format_card_number, prefix_upper_bound
 from gonghui.orgs.choices import OrgStatus
 from gonghui.orgs.models import PATH_SEGMENT_WIDTH, Employer, Organisation
 
 _ID_LIKE = re.compile(r"\d{17}[\dX]")
 _PHONE_LIKE = re.compile(r"1[3-9]\d{9}")
-_DIGITS = re.compile(r"\d{4,20}")
+_DIGITS = re.compile(r"\d{1,20}")
 _INITIALS = re.compile(r"[a-z]{1,20}")
 
 
@@ -52,8 +52,8 @@ class Search(NamedTuple):
 
 def search_q(q: str) -> Search:
     """What ``?q=`` means, and the ordering that lets the database walk the matching index:
-    an ID number or a phone (exact, through the keyed hash), a card number (exact; card numbers
-    have 10 digits, phones 11), pinyin initials ("zhw") or a name (prefix)."""
+    an ID number or a phone (exact, through the keyed hash), a card number (exact, with or
+    without its leading zeros; card numbers have 10 digits, phones 11), pinyin initials ("zhw") or a name (prefix)."""
     text = q.strip()
     code = normalise_text_code(text)
     if _ID_LIKE.fullmatch(code):
@@ -62,7 +62,11 @@ def search_q(q: str) -> Search:
     if _PHONE_LIKE.fullmatch(digits):
         return Search(Q(person__phone_hash=blind_index("phone", digits)), "-pk")
     if _DIGITS.fullmatch(digits):
-        return Search(Q(card_number=digits), "-pk")
+        # Card numbers are printed with their leading zeros but read out without them.
+        cards = {digits}
+        if len(digits) < CARD_NUMBER_WIDTH:
+            cards.add(format_card_number(int(digits)))
+        return Search(Q(card_number__in=sorted(cards)), "-pk")
     lowered = text.lower()
     if _INITIALS.fullmatch(lowered):
         field = "person__name_initials"

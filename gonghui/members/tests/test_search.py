@@ -25,6 +25,8 @@ def test_search_by_name_initials_phone_id_card(cast) -> None:
     assert _names(member_list(actor=admin, q="139-1111-2222")) == ["张宏伟"]
     assert _names(member_list(actor=admin, q=zhang.person.id_number.lower())) == ["张宏伟"]
     assert _names(member_list(actor=admin, q=zhang.card_number)) == ["张宏伟"]
+    assert zhang.card_number.startswith("000")  # read out without its leading zeros:
+    assert _names(member_list(actor=admin, q=zhang.card_number.lstrip("0"))) == ["张宏伟"]
     # Exact only: another check character, or part of a phone, finds nobody.
     number = zhang.person.id_number
     other = number[:17] + ("1" if number[17] == "0" else "0")
