@@ -162,12 +162,24 @@ class ApplicationOut(Schema):
     name: str
     state: str
     state_label: str
+    organisation_code: str
     organisation_name: str
     occupation: str
     employer_name: str
     due_on: datetime.date
     reject_reason: str
     membership_id: int | None
+    forwarded_from_name: str | None
+    forwarded_at: datetime.datetime | None
+    forward_reason: str
+
+    @staticmethod
+    def resolve_organisation_code(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.organisation.code
+
+    @staticmethod
+    def resolve_forwarded_from_name(obj) -> str | None:  # type: ignore[no-untyped-def]
+        return obj.forwarded_from.name if obj.forwarded_from_id else None
 
     @staticmethod
     def resolve_state_label(obj) -> str:  # type: ignore[no-untyped-def]
@@ -212,6 +224,32 @@ def _label(field: str, message: str) -> str:
 
 
 class RejectIn(Schema):
+    reason: str
+
+
+class BulkApproveIn(Schema):
+    ids: list[int]
+
+
+class ApprovedOut(Schema):
+    id: int
+    membership_id: int
+    card_number: str | None
+
+
+class SkippedOut(Schema):
+    id: int
+    code: str
+    message: str
+
+
+class BulkApproveOut(Schema):
+    approved: list[ApprovedOut]
+    skipped: list[SkippedOut]
+
+
+class ForwardIn(Schema):
+    organisation: str
     reason: str
 
 
@@ -270,6 +308,30 @@ def application_queue(request: HttpRequest, state: str = ApplicationState.PENDIN
     return selectors.application_queue(actor=request.user, state=state)
 
 
+@router.post(
+    "/applications/approve", response=BulkApproveOut, summary="Approve join applications in bulk"
+)
+def application_bulk_approve(request: HttpRequest, payload: BulkApproveIn):
+    """Each id through the single approval, in a transaction of its own; the ones that cannot be
+    approved are skipped with a reason code (``not_found`` also for an application outside the
+    caller's scope, ``already_reviewed``, ``already_member``, ``invalid``). At most 500 ids."""
+    result = services.join_applications_approve(actor=request.user, applications=payload.ids)
+    return {
+        "approved": [
+            {
+                "id": item.application_id,
+                "membership_id": item.membership.pk,
+                "card_number": item.membership.card_number,
+            }
+            for item in result.approved
+        ],
+        "skipped": [
+            {"id": item.application_id, "code": item.code, "message": item.message}
+            for item in result.skipped
+        ],
+    }
+
+
 @router.get(
     "/applications/{int:application_id}", response=ApplicationOut, summary="Join application"
 )
@@ -298,4 +360,24 @@ def application_reject(request: HttpRequest, application_id: int, payload: Rejec
     application = selectors.application_get_for_actor(actor=request.user, pk=application_id)
     return services.join_application_reject(
         actor=request.user, application=application, reason=payload.reason
+    )
+
+
+@router.post(
+    "/applications/{int:application_id}/forward",
+    response=ApplicationOut,
+    summary="Forward a misrouted join application (转办)",
+)
+def application_forward(request: HttpRequest, application_id: int, payload: ForwardIn):
+    """To the union with the organisation code (or exact name) ``organisation``, with a reason;
+    the deadline restarts. 409 for the same union, an inactive one or a reviewed application.
+    The caller usually no longer sees the application afterwards."""
+    application = selectors.application_get_for_actor(actor=request.user, pk=application_id)
+    target = selectors.forward_target(actor=request.user, text=payload.organisation)
+    if target is None:
+        raise ValidationError(
+            {"organisation": _("No union has this organisation code or name; check it.")}
+        )
+    return services.join_application_forward(
+        actor=request.user, application=application, to_organisation=target, reason=payload.reason
     )

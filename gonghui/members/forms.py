@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.models import Division, DivisionLevel
@@ -113,6 +114,38 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ForwardForm(forms.Form):
+    """Forward a misrouted application (转办): the union it belongs to, typed by code or picked
+    by name from the lookup (the options carry the codes), and the reason."""
+
+    organisation = forms.CharField(
+        label=_("Forward to union"),
+        max_length=100,
+        help_text=_("Type the union's organisation code, or part of its name and pick it."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for forwarding"),
+        max_length=500,
+        help_text=_("Seen by the staff of the receiving union, not by the worker."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].widget.attrs["class"] = "form-control"
+        # htmx fills the datalist with the unions matching what is typed (views.review).
+        self.fields["organisation"].widget.attrs.update(
+            {
+                "class": "form-control",
+                "autocomplete": "off",
+                "list": "forward-unions",
+                "hx-get": reverse_lazy("members:application_unions"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#forward-unions",
+            }
+        )
 
 
 # The registry's join years: the People's Republic's first unions to a far future.

@@ -197,6 +197,11 @@ class JoinApplication(TimeStampedModel):
     Routed to the employer's union, else the county federation of the employer's division (属地).
     ``due_on`` is the review deadline (3 working days), indexed for the queue's flags. The worker
     follows it with ID number + phone; a rejection reason is shown to the worker.
+
+    A misrouted application is forwarded (转办) to another union: ``organisation`` becomes that
+    union, ``due_on`` restarts, and ``forwarded_from``/``forwarded_at``/``forward_reason`` keep
+    the latest forwarding (every one is also in the audit records). Applications have no
+    timeline of their own, so these columns are what the staff and the worker see.
     """
 
     name = models.CharField(_("name"), max_length=50)
@@ -265,6 +270,17 @@ class JoinApplication(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    forwarded_from = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("forwarded from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    # Written for the receiving union's staff; not shown to the worker (see the status page).
+    forward_reason = models.CharField(_("reason for forwarding"), max_length=500, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "organisation__path"

@@ -12,6 +12,9 @@ from gonghui.members.choices import LIVE_STATES, NEW_EMPLOYMENT_FORM_OCCUPATIONS
 
 CARD_NUMBER_WIDTH = 10
 JOIN_REVIEW_WORKING_DAYS = 3
+# Applications approved by one bulk request (a page of the queue holds 50): enough for a whole
+# drive's file of a morning, small enough that one request ends in seconds.
+BULK_APPROVE_LIMIT = 500
 # Labour Law art. 15: no employer may hire anyone under 16, so no one younger joins as a worker.
 MIN_MEMBER_AGE = 16
 

@@ -280,7 +280,7 @@ def application_queue(
 ) -> QuerySet[JoinApplication]:
     """The review queue: oldest deadline first."""
     qs = JoinApplication.objects.visible_to(actor, "member.review").select_related(
-        "organisation", "employer"
+        "organisation", "employer", "forwarded_from"
     )
     if state:
         qs = qs.filter(state=state)
@@ -288,8 +288,52 @@ def application_queue(
 
 
 def application_get_for_actor(*, actor: Any, pk: int) -> JoinApplication:
-    return JoinApplication.objects.select_related("organisation", "employer").get_for_actor(
-        actor, "member.review", pk=pk
+    return JoinApplication.objects.select_related(
+        "organisation", "employer", "forwarded_from"
+    ).get_for_actor(actor, "member.review", pk=pk)
+
+
+def _region_trees(actor: Any) -> Q:
+    """The whole trees (from their roots) of the unions where the actor reviews: where a
+    misrouted application may be forwarded, inside the actor's scope or not."""
+    paths = scope_paths(actor, "member.review")
+    if paths is None:
+        return Q()
+    roots = {path[:PATH_SEGMENT_WIDTH] for path in paths}
+    if not roots:
+        return Q(pk__in=[])
+    return reduce(operator.or_, (subtree_q("path", root) for root in sorted(roots)))
+
+
+def forward_target(*, actor: Any, text: str) -> Organisation | None:
+    """The union a forwarding form names: by its organisation code, else by its exact name when
+    one union has it; any status (the service refuses an inactive one with its reason).
+    ``None``: nothing in the actor's region tree (the caller answers with a field error)."""
+    text = text.strip()
+    if not text:
+        return None
+    qs = Organisation.objects.filter(_region_trees(actor))
+    by_code = qs.filter(code=text).first()
+    if by_code is not None:
+        return by_code
+    by_name = list(qs.filter(name=text)[:2])
+    return by_name[0] if len(by_name) == 1 else None
+
+
+FORWARD_SUGGESTIONS = 10
+
+
+def forward_suggestions(*, actor: Any, text: str) -> list[Organisation]:
+    """Active unions of the actor's region tree whose name contains ``text`` or whose code
+    starts with it, for the forwarding form's lookup."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    return list(
+        Organisation.objects.filter(_region_trees(actor), status=OrgStatus.ACTIVE)
+        .filter(Q(name__contains=text) | Q(code__startswith=text))
+        .only("pk", "code", "name", "path")
+        .order_by("path")[:FORWARD_SUGGESTIONS]
     )
 
 
@@ -300,7 +344,7 @@ def application_status(*, id_number: str, phone: str) -> list[JoinApplication]:
         JoinApplication.objects.filter(
             id_number_hash=blind_index("id", id_number), phone_hash=blind_index("phone", phone)
         )
-        .select_related("organisation", "membership")
+        .select_related("organisation", "membership", "forwarded_from")
         .order_by("-created_at")[:5]
     )
 

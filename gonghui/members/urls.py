@@ -19,6 +19,16 @@ urlpatterns = [
     ),
     path("console/members/applications/", views.application_queue, name="application_queue"),
     path(
+        "console/members/applications/approve/",
+        views.application_bulk_approve,
+        name="application_bulk_approve",
+    ),
+    path(
+        "console/members/applications/unions/",
+        views.application_unions,
+        name="application_unions",
+    ),
+    path(
         "console/members/applications/<int:pk>/",
         views.application_detail,
         name="application_detail",

@@ -128,3 +128,43 @@ def test_console_navigation_counts_the_work_waiting(page: Any, cast: Any) -> Non
     page.wait_for_url("**/console/members/applications/")
     assert "1 件已超过审核期限" in page.get_by_test_id("application-backlog").inner_text()
     assert page.get_by_test_id("overdue").count() == 1
+
+
+def test_staff_bulk_approve_a_drive_from_the_queue(page: Any, cast: Any) -> None:
+    from gonghui.members import services
+
+    names = ["王小丽", "李明", "张伟"]
+    rows = [
+        services.join_application_submit(
+            name=name,
+            id_number=make_id(),
+            phone=f"1381234567{index}",
+            occupation="courier",
+            employer=cast.xq_employer,
+        )
+        for index, name in enumerate(names)
+    ]
+    make_member(cast.jinfeng, id_number=rows[2].id_number)  # joined elsewhere meanwhile
+    login(page, "xq_staff", PASSWORD)
+    page.goto(page.base_url + "/console/members/applications/")
+    dialogs: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.get_by_test_id("select-page").check()
+    assert page.get_by_test_id("bulk-count").inner_text() == "3"
+    page.get_by_test_id(f"select-{rows[1].pk}").uncheck()
+    assert page.get_by_test_id("bulk-count").inner_text() == "2"
+    page.get_by_test_id("select-page").check()
+    page.get_by_test_id("bulk-approve").click()
+    page.wait_for_load_state()
+    message = page.locator(".alert-warning").inner_text()
+    assert dialogs and "3" in dialogs[0]
+    assert "已通过2份，1份未通过：张伟（" in message and "会籍接转" in message
+    assert Membership.objects.filter(organisation=cast.xq_union).count() == 2
+    # The skipped one is still in the queue, to be handled by hand.
+    queue = page.get_by_test_id("application-queue").inner_text()
+    assert "张伟" in queue and "王小丽" not in queue

@@ -29,6 +29,11 @@ from gonghui.members.services.membership import (
     membership_reactivate,
     membership_retain,
 )
+from gonghui.members.services.review import (
+    BulkApproval,
+    join_application_forward,
+    join_applications_approve,
+)
 from gonghui.members.services.transfers import (
     transfer_cancel,
     transfer_confirm,
@@ -42,14 +47,17 @@ __all__ = [
     "DEFAULT_TRANSFER_AUTO_DAYS",
     "KEEP",
     "PII_FIELDS",
+    "BulkApproval",
     "card_number_next",
     "card_numbers",
     "clean_employer_credit_code",
     "clean_phone",
     "clean_resident_id",
     "join_application_approve",
+    "join_application_forward",
     "join_application_reject",
     "join_application_submit",
+    "join_applications_approve",
     "live_membership_of",
     "member_update",
     "membership_expel",

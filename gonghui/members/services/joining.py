@@ -231,7 +231,7 @@ def _pending_application(actor: Any, application: JoinApplication) -> JoinApplic
     )
     require_scope(actor, "member.review", row.organisation.path)
     if row.state != ApplicationState.PENDING:
-        raise Conflict(_("This application has already been reviewed."))
+        raise Conflict(_("This application has already been reviewed."), code="already_reviewed")
     return row
 
 

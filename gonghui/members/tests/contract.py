@@ -82,6 +82,7 @@ API = {
     "/api/v1/members/applications/{application_id}": _application_id,
     "/api/v1/members/applications/{application_id}/approve": _application_id,
     "/api/v1/members/applications/{application_id}/reject": _application_id,
+    "/api/v1/members/applications/{application_id}/forward": _application_id,
 }
 
 
@@ -100,4 +101,26 @@ def _members_state(cast):  # type: ignore[no-untyped-def]
     return list(Membership.objects.order_by("pk").values("pk", "organisation_id", "state"))
 
 
-ESCAPES = [(_retain_at_other_city, _members_state)]
+def _forward_from_other_city(cast):  # type: ignore[no-untyped-def]
+    """Forwarding may send an application out of the actor's scope, but only from a union the
+    actor reviews: 兴庆 staff cannot take 原州's application."""
+    from gonghui.members import services
+
+    services.join_application_forward(
+        actor=cast.xq_staff,
+        application=_application(cast, cast.yz_union),
+        to_organisation=cast.xq_union,
+        reason="选错了单位",
+    )
+
+
+def _applications_state(cast):  # type: ignore[no-untyped-def]
+    from gonghui.members.models import JoinApplication
+
+    return list(JoinApplication.objects.order_by("pk").values("pk", "organisation_id", "due_on"))
+
+
+ESCAPES = [
+    (_retain_at_other_city, _members_state),
+    (_forward_from_other_city, _applications_state),
+]
