@@ -97,10 +97,28 @@ class StatusForm(forms.Form):
 
 
 class MemberTransferForm(StatusForm):
-    """A member asks on H5 to move to a new employer's union, agreeing to the notice."""
+    """A member asks on H5 to move to a new employer's union, agreeing to the notice. The new
+    employer is found by name or credit code with the join page's search (``employer`` holds
+    the pick); one not in the list is typed with its county."""
 
+    employer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    employer_name = forms.CharField(
+        label=_("New employer"),
+        max_length=150,
+        required=False,
+        help_text=_("Type the name or the unified social credit code and pick it from the list."),
+    )
     employer_credit_code = forms.CharField(
-        label=_("New employer's unified social credit code"), max_length=30
+        label=_("New employer's unified social credit code"),
+        max_length=30,
+        required=False,
+        help_text=_("Optional: leave it empty if you do not know it."),
+    )
+    employer_division = forms.ModelChoiceField(
+        label=_("District or county of the new employer"),
+        queryset=Division.objects.filter(level=DivisionLevel.COUNTY),
+        required=False,
+        help_text=_("Needed only when your new employer is not in the list."),
     )
     reason = forms.CharField(label=_("Note"), max_length=200, required=False)
     consent = _consent_field()
@@ -108,6 +126,9 @@ class MemberTransferForm(StatusForm):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["consent"].widget.attrs["class"] = "form-check-input"
+        self.fields["employer_division"].widget.attrs["class"] = "form-select"
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
 
 
 class RejectForm(forms.Form):

@@ -12,14 +12,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gonghui.core.errors import Conflict
-from gonghui.core.pii import blind_index
 from gonghui.core.validators import normalise_text_code
 from gonghui.core.views import apply_validation_error
 from gonghui.members import selectors, services, throttle
-from gonghui.members.choices import TransferOrigin
 from gonghui.members.forms import JoinForm, MemberTransferForm, StatusForm
-from gonghui.members.models import Membership
-from gonghui.orgs.choices import OrgStatus
 from gonghui.orgs.models import Employer
 
 EMPLOYER_SUGGESTIONS = 8
@@ -122,56 +118,30 @@ def join_status(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def member_transfer(request: HttpRequest) -> HttpResponse:
-    """H5 ``/m/transfer``: a member who changed employer asks to move there."""
+    """H5 ``/m/transfer``: a member who changed employer asks to move there. The new employer is
+    found as on ``/m/join`` (``join_employers``), or typed with its county when not registered:
+    then the county federation receives the request with the typed name in its note
+    (``services.transfer_request_by_member``)."""
     form = MemberTransferForm(request.POST or None)
     transfer = None
     if request.method == "POST" and form.is_valid():
         if not throttle.allow(request, "status", throttle.STATUS_LIMIT):
             _too_many(request, form)
         else:
+            data = form.cleaned_data
             try:
-                transfer = _member_transfer(form.cleaned_data)
+                transfer = services.transfer_request_by_member(
+                    id_number=data["id_number"],
+                    phone=data["phone"],
+                    employer=_employer_from(data),
+                    employer_name=data["employer_name"],
+                    employer_credit_code=data["employer_credit_code"],
+                    employer_division=data["employer_division"],
+                    reason=data["reason"],
+                    consent=data["consent"],
+                )
             except ValidationError as error:
                 apply_validation_error(form, error)
             except Conflict as error:
                 form.add_error(None, error.message)
     return render(request, "members/h5/transfer.html", {"form": form, "transfer": transfer})
-
-
-def _member_transfer(data: dict[str, Any]) -> Any:
-    resident = services.clean_resident_id(data["id_number"])
-    phone = services.clean_phone(data["phone"])
-    membership = (
-        Membership.objects.filter(
-            person__id_number_hash=blind_index("id", resident.number),
-            person__phone_hash=blind_index("phone", phone),
-        )
-        .filter(state__in=("active", "retained", "transferring"))
-        .first()
-    )
-    if membership is None:
-        raise ValidationError(
-            {"id_number": _("No membership matches this ID number and mobile number.")}
-        )
-    code = normalise_text_code(data["employer_credit_code"])
-    employer = (
-        Employer.objects.select_related("union", "organisation", "division")
-        .filter(credit_code=code, organisation__status=OrgStatus.ACTIVE)
-        .first()
-    )
-    if employer is None:
-        raise ValidationError(
-            {
-                "employer_credit_code": _(
-                    "This employer is not registered yet; ask the local union to register it."
-                )
-            }
-        )
-    return services.transfer_request(
-        actor=None,
-        membership=membership,
-        to_employer=employer,
-        origin=TransferOrigin.MEMBER,
-        reason=data.get("reason", ""),
-        consent=data["consent"],
-    )

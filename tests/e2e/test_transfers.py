@@ -1,5 +1,6 @@
-"""Membership transfers (会籍接转) in the browser: a worker who changed jobs asks on a phone and
-the old union confirms in the console; a new union asks for a member and the old one sends the
+"""Membership transfers (会籍接转) in the browser: a worker who changed jobs finds the new employer
+by name on a phone and the old union confirms in the console; one whose new employer is not
+registered types it with its county; a new union asks for a member and the old one sends the
 request back with a reason."""
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ def test_worker_asks_on_a_phone_and_the_old_union_confirms(
     phone_page.goto(phone_page.base_url + "/m/transfer")
     phone_page.fill("input[name=id_number]", id_number)
     phone_page.fill("input[name=phone]", "13995007788")
-    phone_page.fill("input[name=employer_credit_code]", cast.xq_employer.credit_code.lower())
+    # Workers rarely know the credit code: the employer is found by name, as when joining.
+    phone_page.locator("input[name=employer_name]").press_sequentially("兴庆鑫盛", delay=30)
+    suggestion = phone_page.get_by_test_id("employer-results").locator(".js-pick-employer").first
+    suggestion.wait_for()
+    suggestion.click()
+    assert phone_page.input_value("input[name=employer_name]") == cast.xq_employer.name
     phone_page.get_by_role("button", name="申请接转").click()
     assert "勾选" in phone_page.get_by_test_id("consent-error").inner_text()
     assert not Transfer.objects.exists()
@@ -32,6 +38,7 @@ def test_worker_asks_on_a_phone_and_the_old_union_confirms(
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     transfer = Transfer.objects.get()
     assert transfer.to_organisation == cast.xq_union and transfer.origin == "member"
+    assert transfer.to_employer == cast.xq_employer
 
     login(page, "yz_staff", PASSWORD)  # the old union decides
     page.goto(page.base_url + "/console/members/transfers/?direction=out")
@@ -115,3 +122,26 @@ def test_worker_follows_the_transfer_on_the_status_page(
     phone_page.goto(phone_page.base_url + "/m/join/status")
     status = check_status()
     assert "已完成" in status and cast.xq_union.name in status
+
+
+def test_worker_types_an_unregistered_employer_with_its_county(phone_page: Any, cast: Any) -> None:
+    id_number = make_id("640104", sex="M")
+    make_member(cast.xq_union, name="杨帆", id_number=id_number, phone="13995006655")
+    phone_page.goto(phone_page.base_url + "/m/transfer")
+    phone_page.fill("input[name=id_number]", id_number)
+    phone_page.fill("input[name=phone]", "13995006655")
+    phone_page.locator("input[name=employer_name]").press_sequentially("原州新开奶茶", delay=30)
+    # Nothing registered by that name: the search says to keep it and choose the county.
+    phone_page.get_by_test_id("employer-results").get_by_text("未找到").wait_for()
+    phone_page.get_by_label("我已阅读并同意").check()
+    phone_page.get_by_role("button", name="申请接转").click()
+    assert "新单位所在区（县）：" in phone_page.get_by_test_id("transfer-form").inner_text()
+    assert phone_page.input_value("input[name=employer_name]") == "原州新开奶茶"
+    phone_page.select_option("select[name=employer_division]", "640402")
+    phone_page.get_by_label("我已阅读并同意").check()
+    phone_page.get_by_role("button", name="申请接转").click()
+    assert cast.yuanzhou.name in phone_page.get_by_test_id("transfer-done").inner_text()
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    transfer = Transfer.objects.get()
+    assert transfer.to_organisation == cast.yuanzhou and transfer.to_employer is None
+    assert "原州新开奶茶" in transfer.reason

@@ -39,6 +39,7 @@ from gonghui.members.services.transfers import (
     transfer_confirm,
     transfer_reject,
     transfer_request,
+    transfer_request_by_member,
     transfers_complete_due,
 )
 
@@ -69,5 +70,6 @@ __all__ = [
     "transfer_confirm",
     "transfer_reject",
     "transfer_request",
+    "transfer_request_by_member",
     "transfers_complete_due",
 ]

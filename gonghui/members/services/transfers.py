@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 from gonghui.accounts.scoping import require_scope
 from gonghui.core import audit
 from gonghui.core.errors import Conflict
-from gonghui.core.models import ChangeRecord
+from gonghui.core.models import ChangeRecord, Division
+from gonghui.core.pii import blind_index
+from gonghui.core.validators import normalise_text_code
 from gonghui.core.workdays import add_working_days
 from gonghui.members.choices import (
+    LIVE_STATES,
     EventKind,
     MembershipState,
     TransferCompletion,
@@ -28,9 +31,12 @@ from gonghui.members.services.common import (
     _event,
     _route,
     _today,
+    clean_phone,
+    clean_resident_id,
     employer_after_move,
     transfer_auto_days,
 )
+from gonghui.members.services.joining import clean_employer_credit_code
 from gonghui.orgs.choices import OrgStatus
 from gonghui.orgs.models import Employer, Organisation
 
@@ -113,6 +119,143 @@ def transfer_request(
         | ({"consent": consent} if origin == TransferOrigin.MEMBER else {}),
     )
     return transfer
+
+
+def transfer_request_by_member(
+    *,
+    id_number: str,
+    phone: str,
+    employer: Employer | None = None,
+    employer_name: str = "",
+    employer_credit_code: str = "",
+    employer_division: Division | None = None,
+    reason: str = "",
+    consent: bool = False,
+    today: datetime.date | None = None,
+) -> Transfer:
+    """A member asks on H5 (``/m/transfer``) to move to a new employer, identified by ID number
+    and mobile together. The new employer is the one picked from the list or typed by its exact
+    registered name (``employer``, found by the view), else the registered one whose credit code
+    was typed (in the code box or the search box).
+
+    A typed employer that is not registered cannot be a ``Transfer.to_employer`` (a member must
+    not register employers), so the request goes to the federation responsible for the chosen
+    county (属地, as for joining) as ``to_organisation``, and the typed name, county and code
+    open the transfer's note: the receiving federation reads them there and records the employer
+    (``member_update``) once it is registered; until then the completed move keeps the employer
+    on record (``employer_after_move`` for a federation). Bad inputs are refused together, each
+    on its field.
+    """
+    errors: dict[str, list[Any]] = {}
+    resident = phone_number = None
+    try:
+        resident = clean_resident_id(id_number)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    try:
+        phone_number = clean_phone(phone)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    employer = employer or _registered_employer(employer_credit_code, employer_name)
+    federation = None
+    if employer is None:
+        try:
+            federation = _federation_for_typed(
+                employer_name, employer_credit_code, employer_division
+            )
+        except ValidationError as error:
+            errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    assert resident is not None and phone_number is not None
+    membership = _membership_by_identity(resident.number, phone_number)
+    if federation is not None:
+        assert employer_division is not None
+        reason = _typed_employer_note(
+            employer_name, employer_credit_code, employer_division, reason
+        )
+    return transfer_request(
+        actor=None,
+        membership=membership,
+        to_employer=employer,
+        to_organisation=federation,
+        origin=TransferOrigin.MEMBER,
+        reason=reason,
+        consent=consent,
+        today=today,
+    )
+
+
+def _membership_by_identity(id_number: str, phone: str) -> Membership:
+    """The live membership of the person with this ID number and mobile; one message for both
+    (it must not tell whether the ID number alone is a member's)."""
+    membership = Membership.objects.filter(
+        person__id_number_hash=blind_index("id", id_number),
+        person__phone_hash=blind_index("phone", phone),
+        state__in=LIVE_STATES,
+    ).first()
+    if membership is None:
+        raise ValidationError(
+            {"id_number": _("No membership matches this ID number and mobile number.")}
+        )
+    return membership
+
+
+def _registered_employer(*texts: str) -> Employer | None:
+    """The active registered employer whose credit code one of ``texts`` is, if any."""
+    codes = [normalise_text_code(t.strip()).replace("-", "") for t in texts]
+    codes = [c for c in codes if len(c) == 18]  # names never reach the credit-code index
+    if not codes:
+        return None
+    return (
+        Employer.objects.select_related("union", "organisation", "division")
+        .filter(credit_code__in=codes, organisation__status=OrgStatus.ACTIVE)
+        .first()
+    )
+
+
+def _federation_for_typed(name: str, credit_code: str, division: Division | None) -> Organisation:
+    """The federation that receives a move to an unregistered employer: the one of its county.
+    The name and the county are required; a typed code must be a valid one."""
+    errors: dict[str, list[Any]] = {}
+    if credit_code.strip():
+        try:
+            clean_employer_credit_code(credit_code)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+    if not name.strip():
+        errors["employer_name"] = [
+            _(
+                "Find your new employer in the list, or enter its name and choose its district "
+                "or county."
+            )
+        ]
+    if division is None:
+        errors["employer_division"] = [
+            _("Choose the district or county where your new employer is located.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return _route(None, division)
+
+
+def _typed_employer_note(name: str, credit_code: str, division: Division, reason: str) -> str:
+    """The note of a move to an unregistered employer: what the worker typed, then their note."""
+    values = {"name": name.strip()[:150], "division": division.name}
+    if credit_code.strip():
+        values["code"] = normalise_text_code(credit_code.strip()).replace("-", "")
+        note = (
+            _("New employer (not registered): %(name)s, %(division)s, credit code %(code)s")
+            % values
+        )
+    else:
+        note = _("New employer (not registered): %(name)s, %(division)s") % values
+    reason = (reason or "").strip()
+    return (
+        _("%(employer)s. Note: %(reason)s") % {"employer": note, "reason": reason}
+        if reason
+        else note
+    )
 
 
 def _apply_transfer(transfer: Transfer, actor: Any, completion: str) -> Membership:
