@@ -12,6 +12,9 @@ from gonghui.core.ratelimit import client_address, hit
 
 JOIN_LIMIT = (10, 3600)  # applications per client address per hour
 STATUS_LIMIT = (30, 3600)  # progress checks per client address per hour
+# Employer look-ups as a worker types (one per pause): enough for a whole enrolment drive on one
+# network, too few to copy the employer register.
+SEARCH_LIMIT = (600, 3600)
 
 
 def allow(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:

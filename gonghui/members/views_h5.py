@@ -79,6 +79,10 @@ def join_employers(request: HttpRequest) -> HttpResponse:
     """htmx: employers matching a typed name or credit code (public register data only)."""
     q = request.GET.get("employer_name", request.GET.get("q", "")).strip()
     employers: list[Employer] = []
+    if len(q) >= 2 and not throttle.allow(request, "employers", throttle.SEARCH_LIMIT):
+        # 200, not 429: htmx swaps only successful answers, and the list says why it is empty.
+        context = {"employers": [], "q": q, "limited": True}
+        return render(request, "members/h5/_employers.html", context)
     if len(q) >= 2:
         code = normalise_text_code(q)
         employers = list(

@@ -187,3 +187,18 @@ def test_a_bad_credit_code_is_named_once_on_the_page_and_in_the_api(client, cast
     assert api["message"].count("单位统一社会信用代码") == 1
     assert api["fields"]["employer_credit_code"][0].startswith("单位统一社会信用代码：")
     assert api["code"] == "uscc_invalid", api
+
+
+def test_the_employer_search_is_rate_limited_per_client(client, cast, monkeypatch) -> None:
+    """The public look-up answers a network's typing, not a copy of the employer register."""
+    from gonghui.members import throttle
+
+    monkeypatch.setattr(throttle, "SEARCH_LIMIT", (3, 3600))
+    name = cast.xq_employer.name[:4]
+    pages = [
+        client.get("/m/join/employers", {"employer_name": name}).content.decode() for _ in range(4)
+    ]
+    assert all(cast.xq_employer.name in page for page in pages[:3])
+    assert cast.xq_employer.name not in pages[3] and "搜索过于频繁" in pages[3]
+    other = client.get("/m/join/employers", {"employer_name": name}, REMOTE_ADDR="198.51.100.7")
+    assert cast.xq_employer.name in other.content.decode()
