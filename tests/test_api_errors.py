@@ -19,7 +19,7 @@ def _error(response) -> dict:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("debug", [False, True])
-@pytest.mark.parametrize("path", ["/api/v1/members/transfers", "/api/v1/nope", "/api/v1/"])
+@pytest.mark.parametrize("path", ["/api/v1/members/nothing-here", "/api/v1/nope", "/api/v1/"])
 def test_unknown_address_is_a_json_404(client, settings, debug, path) -> None:  # type: ignore[no-untyped-def]
     settings.DEBUG = debug
     response = client.get(path)

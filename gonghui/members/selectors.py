@@ -191,6 +191,17 @@ def employers_matching(*, actor: Any, text: str) -> list[Employer]:
     return by_code or list(qs.filter(name=text).order_by("pk")[:2])
 
 
+def employer_for_actor(*, actor: Any, pk: int) -> Employer | None:
+    """The employer with this id if the actor sees it (employer.view), else ``None`` (the caller
+    answers with a field error)."""
+    return (
+        Employer.objects.visible_to(actor, "employer.view")
+        .select_related("union", "organisation", "division")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def member_get_for_actor(*, actor: Any, pk: int, capability: str = "member.view") -> Membership:
     """One membership the actor holds ``capability`` over, or 404."""
     return Membership.objects.select_related("person", "organisation", "employer").get_for_actor(
@@ -366,7 +377,7 @@ def transfer_list(*, actor: Any, state: str = "", direction: str = "") -> QueryS
     if state:
         qs = qs.filter(state=state)
     return qs.select_related(
-        "membership__person", "from_organisation", "to_organisation", "to_employer"
+        "membership__person", "from_organisation", "to_organisation", "from_employer", "to_employer"
     ).order_by("-requested_at", "-pk")
 
 

@@ -47,7 +47,7 @@ def _details(row: Membership) -> dict[str, Any]:
 
 def _check_choice(value: str | None, choices: list[str], field: str, errors: dict) -> None:
     if value and value not in choices:
-        errors[field] = [_("Choose a value from the list.")]
+        errors[field] = [ValidationError(_("Choose a value from the list."), code="invalid_choice")]
 
 
 def _check_employer(row: Membership, employer: Employer | Literal[_Keep.KEEP] | None) -> None:
@@ -59,8 +59,12 @@ def _check_employer(row: Membership, employer: Employer | Literal[_Keep.KEEP] | 
     if row.organisation_id not in (employer.union_id, employer.organisation_id):
         raise ValidationError(
             {
-                "employer": _(
-                    "This employer belongs to another union; ask for a membership transfer instead."
+                "employer": ValidationError(
+                    _(
+                        "This employer belongs to another union; ask for a membership transfer "
+                        "instead."
+                    ),
+                    code="other_union",
                 )
             }
         )

@@ -81,21 +81,35 @@ def membership_retain(
     manage would leave the actor's hands in the same write. Both refusals name ``keep_at``.
     """
     if reason not in RetainReason.values:
-        raise ValidationError({"reason": _("Choose why the membership is retained.")})
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Choose why the membership is retained."), code="invalid_choice"
+                )
+            }
+        )
     row = _locked_membership(actor, membership, "member.manage")
     if row.state != MembershipState.ACTIVE:
         raise Conflict(_("Only an active membership can be retained."))
     if keep_at is not None and keep_at.pk != row.organisation_id:
         if not row.organisation.path.startswith(keep_at.path):
             raise ValidationError(
-                {"keep_at": _("A retained membership is kept at its union or an upper union.")}
+                {
+                    "keep_at": ValidationError(
+                        _("A retained membership is kept at its union or an upper union."),
+                        code="not_upper_union",
+                    )
+                }
             )
         if not actor_can(actor, "member.manage", keep_at.path):
             raise ValidationError(
                 {
-                    "keep_at": _(
-                        "This upper union is outside your jurisdiction; its own staff can take "
-                        "the membership over."
+                    "keep_at": ValidationError(
+                        _(
+                            "This upper union is outside your jurisdiction; its own staff can "
+                            "take the membership over."
+                        ),
+                        code="outside_jurisdiction",
                     )
                 }
             )
@@ -155,7 +169,9 @@ def membership_expel(
     """Expulsion (除名), with the reason on the timeline."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for the expulsion.")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Give the reason for the expulsion."), code="required")}
+        )
     return _end(
         actor,
         membership,
@@ -181,10 +197,17 @@ def _reactivation_union(
     else:
         target = row.organisation
     if target.status != OrgStatus.ACTIVE:
-        raise ValidationError({field: _("The new union is not active.")})
+        raise ValidationError(
+            {field: ValidationError(_("The new union is not active."), code="inactive_union")}
+        )
     if not actor_can(actor, "member.manage", target.path):
         raise ValidationError(
-            {field: _("This union is outside your jurisdiction; ask for a transfer instead.")}
+            {
+                field: ValidationError(
+                    _("This union is outside your jurisdiction; ask for a transfer instead."),
+                    code="outside_jurisdiction",
+                )
+            }
         )
     return target
 

@@ -77,13 +77,31 @@ def transfer_request(
     elif to_organisation is not None:
         target = to_organisation
     else:
-        raise ValidationError({"to_employer": _("Choose the new employer or the new union.")})
+        raise ValidationError(
+            {
+                "to_employer": ValidationError(
+                    _("Choose the new employer or the new union."), code="required"
+                )
+            }
+        )
     if target.status != OrgStatus.ACTIVE:
-        raise ValidationError({"to_organisation": _("The new union is not active.")})
+        raise ValidationError(
+            {
+                "to_organisation": ValidationError(
+                    _("The new union is not active."), code="inactive_union"
+                )
+            }
+        )
     if target.pk == row.organisation_id and (
         to_employer is None or to_employer.pk == row.employer_id
     ):
-        raise ValidationError({"to_organisation": _("The member already belongs to this union.")})
+        raise ValidationError(
+            {
+                "to_organisation": ValidationError(
+                    _("The member already belongs to this union."), code="same_union"
+                )
+            }
+        )
     if origin == TransferOrigin.UNION:
         require_scope(actor, "member.transfer", target.path)
     transfer = Transfer.objects.create(
@@ -320,7 +338,9 @@ def transfer_reject(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
     """The old union refuses (e.g. wrong person); the membership returns to its former state."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Give the reason for the rejection."), code="required")}
+        )
     row = _pending_transfer(transfer)
     require_scope(actor, "member.transfer", row.from_organisation.path)
     return _close_transfer(actor, row, TransferState.REJECTED, EventKind.TRANSFER_REJECTED, reason)

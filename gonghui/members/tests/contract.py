@@ -77,8 +77,25 @@ def _application_id(cast, org):  # type: ignore[no-untyped-def]
     return {"application_id": _application(cast, org).pk}
 
 
+def _member_id(cast, org):  # type: ignore[no-untyped-def]
+    return {"member_id": _membership(cast, org).pk}
+
+
+def _transfer_id(cast, org):  # type: ignore[no-untyped-def]
+    return {"transfer_id": _transfer(cast, org).pk}
+
+
 API = {
-    "/api/v1/members/{member_id}": lambda cast, org: {"member_id": _membership(cast, org).pk},
+    "/api/v1/members/{member_id}": _member_id,
+    "/api/v1/members/{member_id}/transfer": _member_id,
+    "/api/v1/members/{member_id}/retain": _member_id,
+    "/api/v1/members/{member_id}/leave": _member_id,
+    "/api/v1/members/{member_id}/expel": _member_id,
+    "/api/v1/members/{member_id}/reactivate": _member_id,
+    "/api/v1/members/transfers/{transfer_id}": _transfer_id,
+    "/api/v1/members/transfers/{transfer_id}/confirm": _transfer_id,
+    "/api/v1/members/transfers/{transfer_id}/reject": _transfer_id,
+    "/api/v1/members/transfers/{transfer_id}/cancel": _transfer_id,
     "/api/v1/members/applications/{application_id}": _application_id,
     "/api/v1/members/applications/{application_id}/approve": _application_id,
     "/api/v1/members/applications/{application_id}/reject": _application_id,
