@@ -2,10 +2,11 @@
 
 Django's ``bulk_create`` spends ~100 µs per object in its SQL compiler (and splits SQLite inserts
 into batches of ~80 rows to stay under the parameter limit): 300k objects take ~30 s, far from
-the issue's figure. These helpers write the same rows in the database's bulk form. Columns and
-defaults come from the model's own fields, so a field the registry adds later with a default is
-filled in; ids are reserved up front (SQLite: the write lock is held by the IMMEDIATE
-transaction; PostgreSQL: ``nextval`` of the table's sequence) so child rows can point at them.
+the import's target (25,000 rows a second, bench/RESULTS.md). These helpers write the same rows
+in the database's bulk form. Columns and defaults come from the model's own fields, so a field
+the registry adds later with a default is filled in; ids are reserved up front (SQLite: the
+write lock is held by the IMMEDIATE transaction; PostgreSQL: ``nextval`` of the table's
+sequence) so child rows can point at them.
 The platform runs on these two databases only (DESIGN §2).
 """
 

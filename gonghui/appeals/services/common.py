@@ -193,7 +193,7 @@ def division_by_code(code: str) -> Division | None:
 
 
 def sla_days(request_type: str, complexity: str) -> tuple[int, int]:
-    """(sign days, reply days) from the editable policy table, else the issue's defaults."""
+    """(sign days, reply days) from the editable policy table, else the platform's defaults."""
     policy = _cached()["sla"].get((request_type, complexity))
     if policy:
         return policy

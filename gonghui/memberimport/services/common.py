@@ -39,7 +39,7 @@ def sqlite_cache_mb() -> int:
 
 
 def background_threshold() -> int:
-    """Files with more rows than this run as a background task (the issue: 5,000)."""
+    """Files with more rows than this run as a background task (default 5,000)."""
     return int(getattr(settings, "GONGHUI_IMPORT_BACKGROUND_ROWS", 5000))
 
 
