@@ -13,7 +13,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
-    list_display = ("name", "credit_code", "division", "platform_kind", "union")
-    list_filter = ("platform_kind", "industry")
+    list_display = ("name", "credit_code", "division", "platform_kind", "union", "details_pending")
+    list_filter = ("platform_kind", "industry", "details_pending")
     search_fields = ("name", "credit_code")
     raw_id_fields = ("union", "organisation")

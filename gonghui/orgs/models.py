@@ -91,6 +91,10 @@ class Employer(TimeStampedModel):
     ``union`` is the union that covers the employer, if it has one. ``organisation`` is who is
     responsible: the covering union, otherwise the county federation of the employer's division
     (属地管理); the services keep it so, and scoping goes through it.
+
+    ``details_pending`` (待完善): registered in passing (a join application's typed employer, a
+    mass enrolment's unknown one) with placeholder industry, size and ownership; staff saving
+    the employer in the register clears it.
     """
 
     name = models.CharField(_("Employer name"), max_length=150)
@@ -122,6 +126,11 @@ class Employer(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="responsible_employers",
     )
+    details_pending = models.BooleanField(
+        _("Details pending"),
+        default=False,
+        help_text=_("Registered with placeholder industry, size and ownership; to be completed."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "organisation__path"
@@ -130,7 +139,16 @@ class Employer(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("Employer")
         verbose_name_plural = _("Employers")
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["division"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["division"]),
+            # The register's "pending only" filter; few rows, so a partial index.
+            models.Index(
+                fields=["name"],
+                condition=models.Q(details_pending=True),
+                name="orgs_employer_pending_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -125,9 +125,11 @@ def employer_list(
     q: str = "",
     platform_only: bool = False,
     without_union: bool = False,
+    pending_only: bool = False,
     division: str = "",
 ) -> QuerySet[Employer]:
-    """Employers the actor may see: by name or credit code, platform companies, uncovered ones."""
+    """Employers the actor may see: by name or credit code, platform companies, uncovered ones,
+    those whose details are still pending (待完善)."""
     qs = Employer.objects.visible_to(actor, "employer.view").select_related(
         "division", "union", "organisation"
     )
@@ -137,6 +139,8 @@ def employer_list(
         qs = qs.exclude(platform_kind="")
     if without_union:
         qs = qs.filter(union__isnull=True)
+    if pending_only:
+        qs = qs.filter(details_pending=True)
     if division:
         qs = qs.filter(division__code__startswith=division_prefix(division))
     return qs

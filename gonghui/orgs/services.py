@@ -257,7 +257,11 @@ def employer_create(*, actor: Any, capability: str = "employer.manage", **data: 
 
 @transaction.atomic
 def employer_update(*, actor: Any, employer: Employer, **data: Any) -> Employer:
-    """Edit an employer; the result must stay inside the actor's scope or nothing is saved."""
+    """Edit an employer; the result must stay inside the actor's scope or nothing is saved.
+
+    Staff saving the employer's form have seen its industry, size and ownership, so the save
+    clears ``details_pending`` (待完善), even when they keep every value.
+    """
     row = Employer.objects.select_for_update().select_related("organisation").get(pk=employer.pk)
     require_scope(actor, "employer.manage", row.organisation.path)
     before = audit.snapshot(row)
@@ -268,6 +272,7 @@ def employer_update(*, actor: Any, employer: Employer, **data: Any) -> Employer:
     )
     for field, value in data.items():
         setattr(row, field, value)
+    row.details_pending = False
     row.organisation = _responsible_org(row.union, row.division)
     require_scope(actor, "employer.manage", row.organisation.path)
     row.save()

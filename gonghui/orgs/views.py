@@ -140,14 +140,25 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     platform_only = request.GET.get("platform") == "1"
     without_union = request.GET.get("without_union") == "1"
+    pending_only = request.GET.get("pending") == "1"
     qs = selectors.employer_list(
-        actor=request.user, q=q, platform_only=platform_only, without_union=without_union
+        actor=request.user,
+        q=q,
+        platform_only=platform_only,
+        without_union=without_union,
+        pending_only=pending_only,
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "orgs/employer_list.html",
-        {"page_obj": page, "q": q, "platform_only": platform_only, "without_union": without_union},
+        {
+            "page_obj": page,
+            "q": q,
+            "platform_only": platform_only,
+            "without_union": without_union,
+            "pending_only": pending_only,
+        },
     )
 
 

@@ -214,7 +214,8 @@ def _resolve_employers(
 ) -> list[int]:
     """Add to ``known`` the employer id of each (credit code, name) ``wanted`` not in it yet:
     by credit code anywhere (it is unique nationally), else by name within the importing
-    union's subtree, else registered as a new employer responsible to the importing union.
+    union's subtree, else registered as a new employer responsible to the importing union,
+    with placeholder industry, size and ownership and ``details_pending`` set.
     Returns the ids of the employers registered."""
     keys = wanted - known.keys()
     codes = {code for code, _name in keys if code}
@@ -246,6 +247,7 @@ def _resolve_employers(
                 industry=Industry.O,
                 size=EmployerSize.SMALL,
                 ownership=Ownership.OTHER,
+                details_pending=True,  # placeholders above: 待完善 in the register
                 union=None if organisation.is_federation else organisation,
                 organisation=organisation,
             )

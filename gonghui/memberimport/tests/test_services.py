@@ -547,3 +547,14 @@ def test_new_employers_are_registered_once_per_credit_code_or_name(cast):
     created = Employer.objects.filter(pk__in=batch.created_employer_ids)
     assert {e.organisation_id for e in created} == {cast.xq_union.pk}
     assert created.get(credit_code=code).union == cast.xq_union
+
+
+def test_unknown_employers_are_registered_details_pending(cast):
+    rows = [member_row(1, employer="丙商行"), member_row(2, employer=cast.xq_employer.name)]
+    batch, _ = _preview(cast, rows)
+    batch = services.batch_apply(actor=cast.xq_staff, batch=batch)
+    created = Employer.objects.get(pk__in=batch.created_employer_ids)
+    assert created.name == "丙商行" and created.details_pending
+    assert (created.industry, created.size, created.ownership) == ("O", "small", "other")
+    cast.xq_employer.refresh_from_db()
+    assert not cast.xq_employer.details_pending

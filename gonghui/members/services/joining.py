@@ -267,10 +267,12 @@ def _employer_for(actor: Any, row: JoinApplication) -> tuple[Employer | None, bo
         name=name or code,
         credit_code=code or None,
         division=row.employer_division or organisation.division,
-        # What the worker typed says nothing of these; staff complete them in the register.
+        # What the worker typed says nothing of these; staff complete them in the register,
+        # which lists the employer as 待完善 until then.
         industry=Industry.O,
         size=EmployerSize.SMALL,
         ownership=Ownership.OTHER,
+        details_pending=True,
         union=None if organisation.is_federation else organisation,
     )
     return employer, True

@@ -202,3 +202,15 @@ def test_the_employer_search_is_rate_limited_per_client(client, cast, monkeypatc
     assert cast.xq_employer.name not in pages[3] and "搜索过于频繁" in pages[3]
     other = client.get("/m/join/employers", {"employer_name": name}, REMOTE_ADDR="198.51.100.7")
     assert cast.xq_employer.name in other.content.decode()
+
+
+def test_the_registered_employer_is_marked_details_pending(cast) -> None:
+    membership = services.join_application_approve(actor=cast.yz_staff, application=_apply_typed())
+    employer = membership.employer
+    assert employer is not None and employer.details_pending
+    assert (employer.industry, employer.size, employer.ownership) == ("O", "small", "other")
+    picked = make_employer("原州老字号面馆", cast.yuanzhou)
+    other = services.join_application_approve(
+        actor=cast.yz_staff, application=_apply_typed(name="原州老字号面馆")
+    )
+    assert other.employer == picked and not picked.details_pending
