@@ -139,6 +139,7 @@ def new_employer_register(*, actor: Any, new: NewEmployer) -> tuple[Employer, bo
             size=EmployerSize.SMALL,
             ownership=Ownership.OTHER,
             union=None,
+            details_pending=True,  # placeholders until the 属地 federation completes them
         )
     except ValidationError as error:
         # The register's own checks name its fields; the intake form names them differently.

@@ -36,6 +36,7 @@ def test_new_employer_is_registered_audited_and_routes_the_appeal(cast) -> None:
     assert appeal.employer == employer and appeal.employer_name == NEW["name"]
     # responsible to the 属地 federation of its division, so the appeal goes there
     assert employer.organisation == cast.yuanzhou and employer.division_id == "640402"
+    assert employer.details_pending  # industry, size and ownership are placeholders
     routed, reason = services.route_for(appeal.subject, appeal.division, appeal.employer)
     assert routed == cast.yuanzhou and "原州区" in reason
     assert ChangeRecord.objects.filter(verb="employer_create", object_id=str(employer.pk)).exists()
