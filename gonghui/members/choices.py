@@ -84,6 +84,7 @@ class RetainReason(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
+    APPLIED = "applied", _("Applied to join")
     JOINED = "joined", _("Joined")
     TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
     TRANSFER_REJECTED = "transfer_rejected", _("Transfer rejected")

@@ -302,6 +302,8 @@ def join_application_approve(
         card_number=card_number_next(),
         joined_on=today or _today(),
     )
+    # The timeline starts where the worker did: applied (when), then joined (now).
+    _event(membership, EventKind.APPLIED, None, at=row.created_at, application=row.pk)
     _event(
         membership,
         EventKind.JOINED,

@@ -50,7 +50,7 @@ def test_approval_registers_the_typed_employer_in_the_same_transaction(cast) -> 
     assert created.actor == cast.yz_staff
     approved = ChangeRecord.objects.get(verb="join_application_approve")
     assert approved.after["employer"] == employer.pk and approved.after["employer_created"]
-    event = MembershipEvent.objects.get(membership=membership)
+    event = MembershipEvent.objects.get(membership=membership, kind="joined")
     assert event.data["employer"] == employer.pk and event.data["employer_created"] is True
 
 

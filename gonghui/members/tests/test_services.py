@@ -102,7 +102,11 @@ def test_approve_makes_active_member_with_card_and_event(cast) -> None:
     assert membership.state == "active" and membership.organisation == cast.xq_union
     assert membership.card_number and len(membership.card_number) == 10
     assert membership.person.name_initials == "wxl"
-    assert list(membership.events.values_list("kind", flat=True)) == ["joined"]
+    # The timeline starts with the application, at the time the worker sent it.
+    applied, joined = membership.events.order_by("at", "pk")
+    assert (applied.kind, joined.kind) == ("applied", "joined")
+    assert applied.at == application.created_at and applied.actor is None
+    assert joined.actor == cast.xq_staff
     application.refresh_from_db()
     assert application.state == "approved" and application.membership == membership
     assert ChangeRecord.objects.filter(
@@ -249,6 +253,18 @@ def test_auto_complete_command_is_idempotent(cast, settings) -> None:
     assert member.organisation == cast.xq_union and member.state == "active"
     assert member.events.filter(kind="transferred").count() == 1
     assert services.transfers_complete_due(today=datetime.date(2026, 4, 1)) == 0
+
+
+def test_the_timeline_says_how_a_transfer_completed(client, cast) -> None:
+    member = make_member(cast.yz_union)
+    services.transfer_request(
+        actor=cast.xq_staff, membership=member, to_organisation=cast.xq_union, today=MONDAY
+    )
+    services.transfers_complete_due(today=datetime.date(2026, 4, 1))
+    client.force_login(cast.xq_staff)
+    page = client.get(f"/console/members/{member.pk}/").content.decode()
+    timeline = page[page.index('data-testid="member-timeline"') :]
+    assert "（逾期自动完成）" in timeline
 
 
 def test_member_count_under_subtree(cast) -> None:

@@ -17,7 +17,7 @@ from gonghui.core.errors import Conflict, ScopeViolation
 from gonghui.core.pii import mask_id_number, mask_phone
 from gonghui.core.views import apply_validation_error, require_capability
 from gonghui.members import selectors, services
-from gonghui.members.choices import EventKind
+from gonghui.members.choices import EventKind, TransferCompletion
 from gonghui.members.forms import MembershipChangeForm, MemberUpdateForm, ReactivateForm
 from gonghui.members.models import Membership, MembershipEvent
 from gonghui.members.services import KEEP
@@ -37,13 +37,17 @@ def _change_form(
 
 
 def _timeline(membership: Membership) -> list[MembershipEvent]:
-    """The timeline; an edit's event names the changed details by their labels."""
+    """The timeline; an edit's event names the changed details by their labels, a transfer says
+    whether the old union confirmed it or it completed by itself."""
     labels = {name: str(field.label) for name, field in MemberUpdateForm.base_fields.items()}
     events = list(selectors.member_timeline(membership))
     for event in events:
         if event.kind == EventKind.UPDATED:
             fields = event.data.get("fields", [])
             event.changed_labels = [labels.get(field, field) for field in fields]  # type: ignore[attr-defined]
+        completion = event.data.get("completion")
+        if completion in TransferCompletion.values:
+            event.completion_label = TransferCompletion(completion).label  # type: ignore[attr-defined]
     return events
 
 
