@@ -53,24 +53,11 @@ def _today() -> datetime.date:
 
 
 def _event(
-    membership: Membership,
-    kind: str,
-    actor: Any,
-    note: str = "",
-    *,
-    at: datetime.datetime | None = None,
-    **data: Any,
+    membership: Membership, kind: str, actor: Any, note: str = "", **data: Any
 ) -> MembershipEvent:
-    """A timeline entry; ``at`` for one that happened before it is recorded (the application
-    an approval brings in), else now."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return MembershipEvent.objects.create(
-        membership=membership,
-        kind=kind,
-        actor=user,
-        note=note[:500],
-        data=data,
-        at=at or timezone.now(),
+        membership=membership, kind=kind, actor=user, note=note[:500], data=data
     )
 
 

@@ -25,7 +25,7 @@ from gonghui.members.choices import (
     MembershipState,
     Occupation,
 )
-from gonghui.members.models import JoinApplication, Membership, Person
+from gonghui.members.models import JoinApplication, Membership, MembershipEvent, Person
 from gonghui.members.rules import (
     JOIN_REVIEW_WORKING_DAYS,
     MIN_MEMBER_AGE,
@@ -303,7 +303,12 @@ def join_application_approve(
         joined_on=today or _today(),
     )
     # The timeline starts where the worker did: applied (when), then joined (now).
-    _event(membership, EventKind.APPLIED, None, at=row.created_at, application=row.pk)
+    MembershipEvent.objects.create(
+        membership=membership,
+        kind=EventKind.APPLIED,
+        at=row.created_at,
+        data={"application": row.pk},
+    )
     _event(
         membership,
         EventKind.JOINED,
