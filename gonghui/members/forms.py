@@ -25,6 +25,13 @@ def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", "—"), *list(choices)]
 
 
+def _styled(form: forms.Form) -> None:
+    """Bootstrap's class on every field that has none yet: selects and text inputs."""
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
 def _consent_field() -> forms.BooleanField:
     """The required consent to the page's personal-information notice (PIPL art. 14, 17)."""
     return forms.BooleanField(
@@ -74,9 +81,7 @@ class JoinForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        _styled(self)
         self.fields["employer_name"].widget.attrs.update(
             {"autocomplete": "off", "class": "form-control js-employer-search"}
         )
@@ -270,9 +275,7 @@ class MembershipChangeForm(forms.Form):
         keep_at.widget.disabled_values = frozenset(
             str(o.pk) for o in self.upper_unions if o.pk not in manageable
         )
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        _styled(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -307,12 +310,6 @@ class TransferInForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
-
-
-def _styled(form: forms.Form) -> None:
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
 
 
 class MemberUpdateForm(forms.Form):

@@ -79,6 +79,23 @@ def clean_phone(raw: str, field: str = "phone") -> str:
         raise ValidationError({field: error}) from None  # the field keeps its code
 
 
+def clean_identity(
+    id_number: str, phone: str, errors: dict[str, list[Any]]
+) -> tuple[ResidentId | None, str | None]:
+    """A worker's ID number and mobile checked together (a public form's identity): what is
+    wrong goes into ``errors`` on its field, with its code, and comes back as None."""
+    resident = phone_number = None
+    try:
+        resident = clean_resident_id(id_number)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    try:
+        phone_number = clean_phone(phone)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    return resident, phone_number
+
+
 def live_membership_of(id_number_hash: bytes) -> Membership | None:
     return (
         Membership.objects.filter(person__id_number_hash=id_number_hash, state__in=LIVE_STATES)

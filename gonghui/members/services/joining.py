@@ -39,8 +39,7 @@ from gonghui.members.services.common import (
     _route,
     _today,
     card_number_next,
-    clean_phone,
-    clean_resident_id,
+    clean_identity,
     live_membership_of,
 )
 from gonghui.orgs.choices import EmployerSize, Industry, Ownership
@@ -120,15 +119,7 @@ def join_application_submit(
         errors["employment_type"] = [_("Choose a valid employment type.")]
     if education and education not in Education.values:
         errors["education"] = [_("Choose a valid education level.")]
-    resident = phone_number = None
-    try:
-        resident = clean_resident_id(id_number)
-    except ValidationError as error:
-        errors.update(error.error_dict)
-    try:
-        phone_number = clean_phone(phone)
-    except ValidationError as error:
-        errors.update(error.error_dict)
+    resident, phone_number = clean_identity(id_number, phone, errors)
     if employer is None and employer_credit_code.strip():
         # Checked with the other fields: a bad code must not reach the review (approval
         # registers the employer under it).

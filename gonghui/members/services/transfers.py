@@ -31,8 +31,7 @@ from gonghui.members.services.common import (
     _event,
     _route,
     _today,
-    clean_phone,
-    clean_resident_id,
+    clean_identity,
     employer_after_move,
     transfer_auto_days,
 )
@@ -165,15 +164,7 @@ def transfer_request_by_member(
     on its field.
     """
     errors: dict[str, list[Any]] = {}
-    resident = phone_number = None
-    try:
-        resident = clean_resident_id(id_number)
-    except ValidationError as error:
-        errors.update(error.error_dict)
-    try:
-        phone_number = clean_phone(phone)
-    except ValidationError as error:
-        errors.update(error.error_dict)
+    resident, phone_number = clean_identity(id_number, phone, errors)
     employer = employer or _registered_employer(employer_credit_code, employer_name)
     federation = None
     if employer is None:
